@@ -1,0 +1,121 @@
+"""Engine configuration: `conf/mlsql.toml` defaults, overridden by environment and CLI flags.
+
+Precedence (highest first): explicit overrides (CLI `--conf`, `--master`, API arguments), then
+environment variables `MLSQL_<SECTION>__<KEY>` (e.g. `MLSQL_SPARK__MASTER=local[4]`), then the
+file named by `MLSQL_CONF` or the packaged `conf/mlsql.toml`, then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONF_FILE = PROJECT_ROOT / "conf" / "mlsql.toml"
+
+
+def _default_jars_dir() -> Path:
+    env = os.environ.get("MLSQL_JARS_DIR")
+    if env:
+        return Path(env)
+    local = PROJECT_ROOT / ".cache" / "jars"
+    return local if local.exists() else Path.home() / ".cache" / "mlsql" / "jars"
+
+
+class SparkSettings(BaseModel):
+    """How the engine gets its Spark session."""
+
+    master: str = "local[2]"
+    app_name: str = "mlsql"
+    conf: dict[str, str] = Field(default_factory=dict)
+
+
+class KafkaSettings(BaseModel):
+    """Where training data travels; empty bootstrap_servers means the embedded broker."""
+
+    bootstrap_servers: str = ""
+    embedded_port: int = 0
+    embedded_controller_port: int = 0
+    topic_prefix: str = "mlsql"
+    message_max_bytes: int = 16 * 1024 * 1024
+    start_timeout_s: float = 60.0
+    request_timeout_s: float = 15.0
+
+
+class SecuritySettings(BaseModel):
+    """Switches that are off by default."""
+
+    allow_shell_set: bool = False
+    allowed_path_roots: list[str] = Field(default_factory=list)
+
+
+class TrainingSettings(BaseModel):
+    """Training worker behaviour."""
+
+    worker_timeout_s: float = 3600.0
+    max_parallel_groups: int = 0
+    batch_rows: int = 50_000
+
+
+class ServerSettings(BaseModel):
+    """The REST service."""
+
+    host: str = "127.0.0.1"
+    port: int = 9003
+    access_token: str = ""
+    callback_allowlist: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
+    max_request_bytes: int = 1_000_000
+    max_concurrent_jobs: int = 4
+    max_queued_jobs: int = 100
+
+
+class Config(BaseSettings):
+    """All engine settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MLSQL_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    work_dir: Path = Path("work")
+    jars_dir: Path = Field(default_factory=_default_jars_dir)
+    spark: SparkSettings = Field(default_factory=SparkSettings)
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    training: TrainingSettings = Field(default_factory=TrainingSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> Config:
+        """Read the conf file, then the environment, then apply `overrides` (nested dicts merge)."""
+        conf_path = Path(path or os.environ.get("MLSQL_CONF") or DEFAULT_CONF_FILE)
+        file_values: dict[str, Any] = {}
+        if conf_path.exists():
+            file_values = tomllib.loads(conf_path.read_text())
+        env_values = cls().model_dump(exclude_unset=True)
+        merged = _merge(_merge(file_values, env_values), overrides)
+        return cls.model_validate(merged)
+
+    def spark_jars(self) -> list[Path]:
+        """Jars handed to Spark (`spark.jars`): the Kafka connector and JDBC drivers."""
+        folder = self.jars_dir / "spark"
+        return sorted(folder.glob("*.jar")) if folder.exists() else []
+
+    def broker_jars(self) -> list[Path]:
+        """The Kafka broker's class path."""
+        folder = self.jars_dir / "broker"
+        return sorted(folder.glob("*.jar")) if folder.exists() else []
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs on a fresh machine, and is quick when already done:
+#   .venv/           the Python virtual environment with the project installed (editable, with dev extras)
+#   .cache/jars/     JVM jars from Maven Central: broker/ (Apache Kafka 4.x), spark/ (Kafka connector,
+#                    JDBC driver), tools/ (ANTLR tool)
+# Re-runs a step only when its inputs (pyproject.toml, conf/maven/*.xml) changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+STAMPS=.cache/stamps
+mkdir -p "$STAMPS"
+
+stamp_ok() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
+digest() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+want=$(digest pyproject.toml)
+if ! stamp_ok python "$want"; then
+  echo "setup: installing Python packages (first time takes several minutes)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  echo "$want" > "$STAMPS/python"
+fi
+
+for part in broker spark tools; do
+  want=$(digest "conf/maven/$part.xml")
+  if ! stamp_ok "jars-$part" "$want" || [ -z "$(ls -A ".cache/jars/$part" 2>/dev/null)" ]; then
+    echo "setup: fetching $part jars from Maven Central"
+    rm -rf ".cache/jars/$part"
+    mvn -q -B -f "conf/maven/$part.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$ROOT/.cache/jars/$part" -DincludeScope=runtime
+    echo "$want" > "$STAMPS/jars-$part"
+  fi
+done
+echo "setup: ready (.venv, .cache/jars)"

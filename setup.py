@@ -1,0 +1,20 @@
+"""Maps the top-level folders workers/ and server/ to mlsql.workers and mlsql.server.
+
+The mission fixes the source layout (mlsql/, workers/, server/ side by side) and forbids bare
+top-level `workers` or `server` packages in site-packages; everything else is in pyproject.toml.
+"""
+
+from setuptools import find_packages, setup
+
+MAPPED = {"workers": "mlsql.workers", "server": "mlsql.server"}
+
+packages = find_packages(include=["mlsql", "mlsql.*"])
+package_dir = {"mlsql": "mlsql"}
+for folder, name in MAPPED.items():
+    package_dir[name] = folder
+    packages.append(name)
+    for sub in find_packages(where=folder):
+        packages.append(f"{name}.{sub}")
+        package_dir[f"{name}.{sub}"] = f"{folder}/{sub.replace('.', '/')}"
+
+setup(packages=packages, package_dir=package_dir)

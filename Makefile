@@ -1,0 +1,28 @@
+# The two commands of the README: `make example` (set up, run the main job) and `make test`
+# (set up, lint, type check, run the tests). Both run scripts/setup.sh first, which is quick
+# when everything is already installed.
+.PHONY: setup example test lint format regenerate bench
+
+setup:
+	./scripts/setup.sh
+
+example: setup
+	.venv/bin/mlsql run examples/main.mlsql
+
+test: setup
+	./scripts/test.sh
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy mlsql workers server
+
+format:
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+regenerate:
+	.venv/bin/python -m mlsql.parser.regenerate
+
+bench: setup
+	.venv/bin/python bench/run_all.py

@@ -1,0 +1,46 @@
+"""`mlsql run script.mlsql`: run a script on the embedded default (or a configured cluster)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mlsql.cli.options import add_engine_options, engine_from_args, parse_sets
+from mlsql.engine.result import RENDERERS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `run` sub-command."""
+    parser = sub.add_parser("run", help="run a script file and print its last table")
+    parser.add_argument("script", help="script file ('-' reads standard input)")
+    add_engine_options(parser)
+    parser.add_argument("--output", "-o", choices=sorted(RENDERERS), default="table")
+    parser.add_argument("--limit", type=int, default=20, help="rows to print (default 20; 0 = all)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the script and print its result."""
+    from mlsql.cli.progress import ProgressPrinter
+    from mlsql.engine import Job
+
+    engine = engine_from_args(args)
+    job = Job(name=args.script)
+    printer = None if args.quiet else ProgressPrinter(sys.stderr)
+    if printer is not None:
+        job.listeners.append(printer)
+    try:
+        variables = parse_sets(args.set)
+        if args.script == "-":
+            result = engine.run(sys.stdin.read(), variables=variables, job=job)
+        else:
+            result = engine.run_file(args.script, variables=variables, job=job)
+        if printer is not None:
+            printer.finish()
+        limit = None if args.limit == 0 else args.limit
+        if result.df is not None:
+            print(RENDERERS[args.output](result, limit))
+    finally:
+        engine.close()
+    return 0

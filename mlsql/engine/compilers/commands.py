@@ -1,0 +1,79 @@
+"""`!name args`: macros such as `!show tables`, `!show functions`, `!desc <table>`.
+
+Each command is a function in `COMMANDS` (name -> handler); a handler returns a Table to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mlsql.engine.compilers import compiles
+from mlsql.engine.context import RunContext, Table
+from mlsql.errors import AnalysisError
+from mlsql.parser.ast import CommandStatement
+
+Handler = Callable[[CommandStatement, RunContext], Table]
+
+
+def _show(stmt: CommandStatement, ctx: RunContext) -> Table:
+    what = stmt.args[0].lower() if stmt.args else ""
+    handler = SHOW.get(what)
+    if handler is None:
+        raise ctx.error(
+            AnalysisError, f"unknown `!show {what}`; expected one of {', '.join(SHOW)}", stmt
+        )
+    return handler(stmt, ctx)
+
+
+def _show_tables(stmt: CommandStatement, ctx: RunContext) -> Table:
+    rows = [
+        (t.name, t.database or "", t.tableType, bool(t.isTemporary))
+        for t in ctx.spark.catalog.listTables()
+    ]
+    df = ctx.spark.createDataFrame(
+        rows, "name string, database string, tableType string, isTemporary boolean"
+    )
+    return Table(df=df)
+
+
+def _show_functions(stmt: CommandStatement, ctx: RunContext) -> Table:
+    rows = [(name, str(info)) for name, info in sorted(ctx.session.functions.items())]
+    df = ctx.spark.createDataFrame(rows, "name string, model string")
+    return Table(df=df)
+
+
+def _show_jobs(stmt: CommandStatement, ctx: RunContext) -> Table:
+    jobs = ctx.engine.jobs.list() if hasattr(ctx.engine, "jobs") else []
+    rows = [(j.id, j.owner, j.name, str(j.progress())) for j in jobs]
+    df = ctx.spark.createDataFrame(rows, "id string, owner string, name string, progress string")
+    return Table(df=df)
+
+
+def _desc(stmt: CommandStatement, ctx: RunContext) -> Table:
+    if not stmt.args:
+        raise ctx.error(AnalysisError, "`!desc` needs a table name: `!desc <table>;`", stmt)
+    schema = ctx.spark.table(stmt.args[0]).schema
+    rows = [(f.name, f.dataType.simpleString(), bool(f.nullable)) for f in schema.fields]
+    df = ctx.spark.createDataFrame(rows, "col_name string, data_type string, nullable boolean")
+    return Table(df=df)
+
+
+SHOW: dict[str, Handler] = {
+    "tables": _show_tables,
+    "functions": _show_functions,
+    "jobs": _show_jobs,
+}
+COMMANDS: dict[str, Handler] = {"show": _show, "desc": _desc, "describe": _desc}
+
+
+@compiles(CommandStatement)
+def compile_command(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """Dispatch to the command's handler."""
+    handler = COMMANDS.get(stmt.name.lower())
+    if handler is None:
+        raise ctx.error(
+            AnalysisError,
+            f"unknown command '!{stmt.name}'; expected one of {', '.join('!' + c for c in COMMANDS)}",
+            stmt,
+        )
+    return handler(stmt, ctx)

@@ -1,0 +1,130 @@
+"""Data source formats by name: how `load` reads and `save` writes each of them.
+
+Any Spark data source works by its name (csv, json, parquet, orc, text, avro, delta, …) through
+`SparkFormat`; formats with engine-specific behaviour (jdbc through `connect` aliases) register a
+class of their own in `FORMATS`. Names are case-insensitive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, DataFrameReader, DataFrameWriter
+
+    from mlsql.engine.context import RunContext
+
+# MLSQL option names the engine consumes itself; they are not passed to Spark readers/writers.
+ENGINE_OPTIONS = frozenset({"withColumns", "withoutColumns", "conditionExpr", "fileNum"})
+
+# Formats whose path is a file-system location (atomic overwrite via staging applies).
+FILE_FORMATS = frozenset({"csv", "json", "parquet", "orc", "text", "avro", "binaryfile"})
+
+
+@dataclass(frozen=True)
+class SparkFormat:
+    """A Spark data source used as it is: `spark.read.format(name).options(...).load(path)`."""
+
+    name: str
+
+    def reader_options(self, ctx: RunContext, path: str, options: dict[str, str]) -> dict[str, str]:
+        """Options handed to the Spark reader (engine options removed)."""
+        return {k: v for k, v in options.items() if k not in ENGINE_OPTIONS}
+
+    def read(self, ctx: RunContext, path: str, options: dict[str, str]) -> DataFrame:
+        """Load `path` as a DataFrame."""
+        reader: DataFrameReader = ctx.spark.read.format(self.name)
+        reader = reader.options(**self.reader_options(ctx, path, options))
+        return reader.load(ctx.resolve_path(path)) if path else reader.load()
+
+    def write(
+        self, ctx: RunContext, writer: DataFrameWriter, path: str, options: dict[str, str]
+    ) -> None:
+        """Save through `writer` (mode and partitioning already set) to `path`."""
+        writer = writer.format(self.name).options(**self.reader_options(ctx, path, options))
+        if path:
+            writer.save(ctx.resolve_path(path))
+        else:
+            writer.save()
+
+    @property
+    def is_file_format(self) -> bool:
+        """Whether outputs are folders on a file system."""
+        return self.name.lower() in FILE_FORMATS
+
+
+class JdbcFormat(SparkFormat):
+    """`jdbc.`alias.table``: the table of a `connect` alias; or direct url/driver/dbtable options."""
+
+    def reader_options(self, ctx: RunContext, path: str, options: dict[str, str]) -> dict[str, str]:
+        """Connection options of the alias named by the path's first part, then the statement's."""
+        merged: dict[str, str] = {}
+        alias, _, table = path.partition(".")
+        if alias in ctx.session.connections:
+            merged.update(ctx.session.connections[alias].options)
+            if table:
+                merged["dbtable"] = table
+        elif path:
+            merged["dbtable"] = path
+        merged.update(super().reader_options(ctx, path, options))
+        return merged
+
+    def read(self, ctx: RunContext, path: str, options: dict[str, str]) -> DataFrame:
+        """Read a database table or query."""
+        return (
+            ctx.spark.read.format("jdbc").options(**self.reader_options(ctx, path, options)).load()
+        )
+
+    def write(
+        self, ctx: RunContext, writer: DataFrameWriter, path: str, options: dict[str, str]
+    ) -> None:
+        """Write into a database table."""
+        writer.format("jdbc").options(**self.reader_options(ctx, path, options)).save()
+
+
+class SklearnDatasetFormat(SparkFormat):
+    """`sklearn.`iris``: a toy data set that scikit-learn ships (iris, wine, breast_cancer,
+    diabetes, digits), as a table with the feature columns and a `label` column.
+
+    Useful for examples and tests; no network access is needed.
+    """
+
+    DATASETS = ("iris", "wine", "breast_cancer", "diabetes", "digits")
+
+    def read(self, ctx: RunContext, path: str, options: dict[str, str]) -> DataFrame:
+        """Load the named data set (its rows are small: they are created from the driver)."""
+        from sklearn import datasets
+
+        name = path.strip().lower()
+        if name not in self.DATASETS:
+            from mlsql.errors import AnalysisError
+
+            raise AnalysisError(
+                f"unknown scikit-learn data set '{path}'; expected one of {', '.join(self.DATASETS)}"
+            )
+        bunch = getattr(datasets, f"load_{name}")(as_frame=True)
+        frame = bunch.frame.rename(columns={"target": "label"})
+        frame.columns = [
+            str(c).replace(" ", "_").replace("(", "").replace(")", "") for c in frame.columns
+        ]
+        return ctx.spark.createDataFrame(frame)
+
+    def write(
+        self, ctx: RunContext, writer: DataFrameWriter, path: str, options: dict[str, str]
+    ) -> None:
+        """Data sets are read-only."""
+        from mlsql.errors import AnalysisError
+
+        raise AnalysisError("the sklearn format is read-only")
+
+
+FORMATS: dict[str, SparkFormat] = {
+    "jdbc": JdbcFormat("jdbc"),
+    "sklearn": SklearnDatasetFormat("sklearn"),
+}
+
+
+def format_for(name: str) -> SparkFormat:
+    """The format registered under `name`, or Spark's own data source of that name."""
+    return FORMATS.get(name.lower(), SparkFormat(name))

@@ -1,0 +1,61 @@
+"""Turns PySpark exceptions into the engine's errors with short, plain messages."""
+
+from __future__ import annotations
+
+import re
+
+from mlsql.errors import AnalysisError, ExecutionError, MLSQLError
+
+# Spark error condition -> (our error class, message prefix)
+CONDITIONS: dict[str, tuple[type[MLSQLError], str]] = {
+    "PATH_NOT_FOUND": (ExecutionError, "path does not exist"),
+    "TABLE_OR_VIEW_NOT_FOUND": (AnalysisError, "unknown table"),
+    "UNRESOLVED_COLUMN": (AnalysisError, "unknown column"),
+    "UNRESOLVED_ROUTINE": (AnalysisError, "unknown function"),
+    "PARSE_SYNTAX_ERROR": (AnalysisError, "Spark SQL syntax error"),
+    "PATH_ALREADY_EXISTS": (ExecutionError, "output already exists"),
+    "DATA_SOURCE_NOT_FOUND": (AnalysisError, "unknown data source format"),
+    "UNABLE_TO_INFER_SCHEMA": (ExecutionError, "cannot infer a schema (is the path empty?)"),
+}
+
+
+def condition_of(exc: BaseException) -> str | None:
+    """The Spark error condition (error class) of a PySpark exception, if it has one."""
+    for attr in ("getCondition", "getErrorClass"):
+        getter = getattr(exc, attr, None)
+        if getter is not None:
+            try:
+                value = getter()
+            except Exception:
+                value = None
+            if value:
+                return str(value)
+    return None
+
+
+def short_message(exc: BaseException) -> str:
+    """The first meaningful line of a Spark message, without JVM stack traces."""
+    text = str(exc).strip()
+    text = re.split(r"\n\s*(JVM stacktrace|at [\w$.]+\(|== SQL)", text)[0]
+    text = re.sub(r"\s*SQLSTATE: \w+", "", text)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return " ".join(lines[:3])[:600] if lines else type(exc).__name__
+
+
+def translate(exc: BaseException) -> tuple[type[MLSQLError], str]:
+    """The error class and message to report for a Spark exception."""
+    condition = condition_of(exc) or ""
+    base = condition.split(".")[0]
+    message = short_message(exc)
+    if base in CONDITIONS:
+        cls, prefix = CONDITIONS[base]
+        return cls, f"{prefix}: {message}"
+    if type(exc).__name__ == "AnalysisException":
+        return AnalysisError, message
+    return ExecutionError, message
+
+
+def is_spark_error(exc: BaseException) -> bool:
+    """Whether `exc` comes from PySpark / Py4J (and should be translated)."""
+    module = type(exc).__module__ or ""
+    return module.startswith(("pyspark", "py4j"))

@@ -32,6 +32,7 @@ class SparkSettings(BaseModel):
 
     master: str = "local[2]"
     app_name: str = "mlsql"
+    log_level: str = "ERROR"
     conf: dict[str, str] = Field(default_factory=dict)
 
 

@@ -21,7 +21,8 @@ class ProgressPrinter:
     def __call__(self, job: Job) -> None:
         text = self.describe(job)
         now = time.monotonic()
-        if text == self._shown or (self.interactive and now - self._last < 0.2):
+        throttle = 0.2 if self.interactive else 2.0
+        if text == self._shown or now - self._last < throttle:
             return
         self._last, self._shown = now, text
         if self.interactive:
@@ -34,7 +35,7 @@ class ProgressPrinter:
     def describe(job: Job) -> str:
         """`[2/5] train · group 0: 12000 rows, epoch 3/10`."""
         text = f"[{job.statement_index}/{job.statement_count}] {job.statement_kind}"
-        groups = job.training.get("groups", {})
+        groups = job.training.get("groups", {}) if job.statement_kind == "train" else {}
         parts = []
         for group, info in sorted(groups.items()):
             part = f"group {group}: {info.get('rows', 0)} rows"

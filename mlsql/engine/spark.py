@@ -42,5 +42,5 @@ def build_spark_session(config: Config) -> SparkSession:
     for key, value in spark_conf(config).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel(config.spark.log_level)
     return spark

@@ -33,9 +33,27 @@ def condition_of(exc: BaseException) -> str | None:
     return None
 
 
+PYTHON_ERROR_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w*(?:Error|Exception)): (.+)$", re.MULTILINE)
+
+
+def python_error(text: str) -> str | None:
+    """The last `XError: message` line of a Python traceback inside a Spark message."""
+    if "Traceback (most recent call last)" not in text:
+        return None
+    found = PYTHON_ERROR_LINE.findall(text.split("JVM stacktrace")[0])
+    return f"{found[-1][0]}: {found[-1][1].strip()}" if found else None
+
+
 def short_message(exc: BaseException) -> str:
-    """The first meaningful line of a Spark message, without JVM stack traces."""
+    """The first meaningful line of a Spark message, without JVM stack traces.
+
+    Errors raised by Python code in Spark's workers (UDFs, training launchers) are reported
+    by their own last line (`ValueError: …`), not by Spark's wrapper text.
+    """
     text = str(exc).strip()
+    inner = python_error(text)
+    if inner:
+        return inner
     text = re.split(r"\n\s*(JVM stacktrace|at [\w$.]+\(|== SQL)", text)[0]
     text = re.sub(r"\s*SQLSTATE: \w+", "", text)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]

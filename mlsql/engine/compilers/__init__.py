@@ -28,6 +28,8 @@ COMPILER_MODULES = (
     "set",
     "connect",
     "commands",
+    "train",
+    "register",
     "models",
 )
 _loaded = False

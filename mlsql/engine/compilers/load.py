@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mlsql.engine import streaming
 from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
 from mlsql.engine.formats import format_for
@@ -33,9 +34,8 @@ def apply_generic_options(df: DataFrame, options: dict[str, str]) -> DataFrame:
 def compile_load(stmt: LoadStatement, ctx: RunContext) -> Table:
     """Read, apply the generic options, register the view."""
     options = options_dict(stmt.options)
-    streams = ctx.extras.get("stream_compiler")
-    if streams is not None and streams.is_streaming(ctx):
-        df = streams.read(ctx, stmt, options)
+    if streaming.is_stream_load(ctx, stmt):
+        df = streaming.read_stream(ctx, stmt, options)
     else:
         df = format_for(stmt.format).read(ctx, stmt.path, options)
     df = apply_generic_options(df, options)

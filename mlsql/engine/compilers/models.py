@@ -1,20 +1,13 @@
-"""train/run/predict/register/unregister: placeholders until their compilers land."""
+"""`run`: MLSQL's transformer statement, not available in this engine yet (clear error)."""
 
 from __future__ import annotations
 
 from mlsql.engine.compilers import COMPILERS, compiles
 from mlsql.engine.context import RunContext
 from mlsql.errors import NotAvailableError
-from mlsql.parser.ast import (
-    PredictStatement,
-    RegisterStatement,
-    RunStatement,
-    Statement,
-    TrainStatement,
-    UnregisterStatement,
-)
+from mlsql.parser.ast import RunStatement, Statement
 
-PENDING = (TrainStatement, RunStatement, PredictStatement, RegisterStatement, UnregisterStatement)
+PENDING = (RunStatement,)
 
 
 def _not_available(stmt: Statement, ctx: RunContext) -> None:

@@ -12,8 +12,9 @@ import shutil
 import uuid
 from typing import TYPE_CHECKING
 
+from mlsql.engine import streaming
 from mlsql.engine.compilers import compiles
-from mlsql.engine.context import RunContext
+from mlsql.engine.context import RunContext, Table
 from mlsql.engine.formats import SparkFormat, format_for
 from mlsql.engine.paths import is_local, local_path
 from mlsql.errors import AnalysisError
@@ -32,17 +33,19 @@ SAVE_MODES = {
 
 
 @compiles(SaveStatement)
-def compile_save(stmt: SaveStatement, ctx: RunContext) -> None:
-    """Write the table with the statement's mode, partitioning and file count."""
+def compile_save(stmt: SaveStatement, ctx: RunContext) -> Table | None:
+    """Write the table with the statement's mode, partitioning and file count.
+
+    A streaming table starts a stream instead (see `mlsql.engine.streaming`); its status is
+    the statement's result.
+    """
     options = options_dict(stmt.options)
     mode = SAVE_MODES.get(stmt.mode.lower() if stmt.mode else None)
     if mode is None:
         raise ctx.error(AnalysisError, f"unknown save mode '{stmt.mode}'", stmt)
     df = ctx.spark.table(stmt.table)
-    streams = ctx.extras.get("stream_compiler")
-    if streams is not None and df.isStreaming:
-        streams.write(ctx, stmt, df, options)
-        return
+    if df.isStreaming:
+        return streaming.write_stream(ctx, stmt, df, options)
     if options.get("fileNum"):
         df = df.repartition(int(options["fileNum"]))
     fmt = format_for(stmt.format)
@@ -54,6 +57,7 @@ def compile_save(stmt: SaveStatement, ctx: RunContext) -> None:
         if stmt.partition_by:
             writer = writer.partitionBy(*stmt.partition_by)
         fmt.write(ctx, writer, path, options)
+    return None
 
 
 def _save_local_atomically(

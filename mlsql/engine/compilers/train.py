@@ -1,0 +1,15 @@
+"""`train <table> as <Algorithm>.`path` [where …] [as out]`: train through Kafka (see training/)."""
+
+from __future__ import annotations
+
+from mlsql.engine.compilers import compiles
+from mlsql.engine.context import RunContext, Table
+from mlsql.engine.training.runner import check_model_path, run_training
+from mlsql.parser.ast import TrainStatement
+
+
+@compiles(TrainStatement)
+def compile_train(stmt: TrainStatement, ctx: RunContext) -> Table:
+    """Train every parameter group; the result lists the groups with their metrics."""
+    check_model_path(ctx, stmt)
+    return run_training(stmt, ctx)

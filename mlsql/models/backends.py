@@ -1,0 +1,150 @@
+"""Model files and the backends that score feature matrices, one per loader name.
+
+- ``sklearn``: ``model.skops``. Saved with skops; loaded with an explicit trusted-types list:
+  the types skops reports as needing trust must all be listed in the model's metadata (written
+  at save time) and come from ``ALLOWED_TYPE_PREFIXES``. Never bare pickle.
+- ``keras``: ``model.keras`` (Keras 3 format), loaded with ``safe_mode=True``.
+- ``python``: a user algorithm; scored by the user's ``predict`` (see ``python_alg``), so it has
+  no backend here.
+
+A backend turns a feature matrix into ``Scores``; ``mlsql.models.loader.PredictModel`` turns
+scores into the output columns.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlsql.errors import AnalysisError
+
+ALLOWED_TYPE_PREFIXES = ("sklearn.", "numpy.", "scipy.")
+SKOPS_FILE = "model.skops"
+KERAS_FILE = "model.keras"
+KERAS_CHUNK = 8192
+
+
+@dataclass
+class Scores:
+    """Raw model output for a batch of rows (what is not produced stays None)."""
+
+    codes: np.ndarray | None = None
+    values: np.ndarray | None = None
+    proba: np.ndarray | None = None
+    distance: np.ndarray | None = None
+
+
+def _check_types(types: list[str], trusted: list[str] | None = None) -> None:
+    outside = [t for t in types if not t.startswith(ALLOWED_TYPE_PREFIXES)]
+    if outside:
+        raise AnalysisError(f"model holds types outside {ALLOWED_TYPE_PREFIXES}: {outside}")
+    unlisted = sorted(set(types) - set(trusted if trusted is not None else types))
+    if unlisted:
+        raise AnalysisError(f"model file holds types its metadata does not trust: {unlisted}")
+
+
+def save_sklearn(estimator: Any, folder: Path) -> list[str]:
+    """Saves an estimator as ``model.skops``; returns the types loading must trust."""
+    import skops.io as sio
+
+    path = Path(folder) / SKOPS_FILE
+    sio.dump(estimator, path)
+    types = sorted(sio.get_untrusted_types(file=path))
+    _check_types(types)
+    return types
+
+
+def load_sklearn(folder: Path, trusted: list[str]) -> Any:
+    """Loads ``model.skops`` trusting only `trusted` (from metadata) within the allowed modules."""
+    import skops.io as sio
+
+    path = Path(folder) / SKOPS_FILE
+    types = sorted(sio.get_untrusted_types(file=path))
+    _check_types(types, trusted)
+    return sio.load(path, trusted=types)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    if scores.ndim == 1:
+        positive = 1.0 / (1.0 + np.exp(-scores))
+        return np.column_stack([1.0 - positive, positive])
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class SklearnBackend:
+    """Scores with a fitted scikit-learn estimator trained on class codes."""
+
+    def __init__(self, estimator: Any, task: str, n_classes: int) -> None:
+        self.estimator = estimator
+        self.task = task
+        self.n_classes = n_classes
+
+    def scores(self, x: np.ndarray) -> Scores:
+        """The estimator's output for feature matrix `x`."""
+        if self.task == "classification":
+            return self._classify(x)
+        if self.task == "clustering":
+            return self._cluster(x)
+        return Scores(values=np.asarray(self.estimator.predict(x), dtype=np.float64))
+
+    def _classify(self, x: np.ndarray) -> Scores:
+        est = self.estimator
+        codes = np.asarray(est.predict(x)).astype(np.int64)
+        if hasattr(est, "predict_proba"):
+            raw = np.asarray(est.predict_proba(x), dtype=np.float64)
+        elif hasattr(est, "decision_function"):
+            raw = _softmax(np.asarray(est.decision_function(x), dtype=np.float64))
+        else:
+            raw = (np.asarray(est.classes_)[None, :] == codes[:, None]).astype(np.float64)
+        proba = np.zeros((len(x), self.n_classes))
+        proba[:, np.asarray(est.classes_, dtype=np.int64)] = raw
+        return Scores(codes=codes, proba=proba)
+
+    def _cluster(self, x: np.ndarray) -> Scores:
+        est = self.estimator
+        codes = np.asarray(est.predict(x)).astype(np.int64)
+        centres = getattr(est, "cluster_centers_", None)
+        if centres is None:
+            return Scores(codes=codes, distance=np.full(len(x), np.nan))
+        diff = x - np.asarray(centres)[codes]
+        return Scores(codes=codes, distance=np.sqrt((diff * diff).sum(axis=1)))
+
+
+class KerasBackend:
+    """Scores with a Keras model (softmax over classes, or one regression output)."""
+
+    def __init__(self, model: Any, task: str) -> None:
+        self.model = model
+        self.task = task
+
+    def scores(self, x: np.ndarray) -> Scores:
+        """The network's output for feature matrix `x` (called eagerly, in chunks)."""
+        from keras import ops
+
+        x = x.astype(np.float32)
+        chunks = [
+            ops.convert_to_numpy(self.model(x[i : i + KERAS_CHUNK], training=False))
+            for i in range(0, len(x), KERAS_CHUNK)
+        ]
+        out = np.concatenate(chunks).astype(np.float64)
+        if self.task == "classification":
+            return Scores(codes=out.argmax(axis=1), proba=out)
+        return Scores(values=out[:, 0])
+
+
+def quiet_tensorflow() -> None:
+    """Silences TensorFlow's C++ start-up logging unless the environment already decides."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def load_keras(folder: Path) -> Any:
+    """Loads ``model.keras`` in safe mode (no arbitrary code from the file)."""
+    quiet_tensorflow()
+    import keras
+
+    return keras.models.load_model(Path(folder) / KERAS_FILE, compile=False, safe_mode=True)

@@ -27,12 +27,26 @@ class SourceFrame:
     base_dir: Path
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a table came from: the statement's span, its script text and kind (for errors)."""
+
+    kind: str
+    span: Span | None
+    text: str
+
+    def describe(self) -> str:
+        """`select statement at line 3`."""
+        return _describe(self.kind, self.span)
+
+
 @dataclass
 class Table:
     """A statement's result: a DataFrame, and the view name it is registered under (if any)."""
 
     df: DataFrame
     name: str | None = None
+    origin: Origin | None = None
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlsql.config import Config
 from mlsql.engine.compilers import compiler_for
-from mlsql.engine.context import RunContext, SourceFrame
+from mlsql.engine.context import Origin, RunContext, SourceFrame
 from mlsql.engine.jobs import Job
 from mlsql.engine.result import ScriptResult
 from mlsql.engine.session import EngineSession
@@ -196,6 +196,7 @@ class Engine:
                 continue
             table = self._run_statement(stmt, ctx)
             if table is not None:
+                table.origin = Origin(stmt.kind, stmt.span, ctx.source.text)
                 ctx.last = table
 
     def _run_statement(self, stmt: Statement, ctx: RunContext) -> Any:

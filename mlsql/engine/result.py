@@ -59,11 +59,31 @@ class ScriptResult:
         return list(self.df.columns) if self.df is not None else []
 
     def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """The last table's rows as JSON-able dicts (at most `limit`)."""
+        """The last table's rows as JSON-able dicts (at most `limit`).
+
+        Raises:
+            MLSQLError: computing the table failed (Spark evaluates lazily, so a failure of the
+                statement that made the table can surface here); it names that statement.
+        """
         if self.df is None or self.df.isStreaming:
             return []
         df = self.df.limit(limit) if limit is not None else self.df
-        return [{k: _jsonable(v) for k, v in row.asDict().items()} for row in df.collect()]
+        try:
+            collected = df.collect()
+        except Exception as err:
+            raise self._error(err) from None
+        return [{k: _jsonable(v) for k, v in row.asDict().items()} for row in collected]
+
+    def _error(self, err: Exception) -> Exception:
+        from mlsql.engine.spark_errors import is_spark_error, translate
+
+        if not is_spark_error(err):
+            return err
+        cls, message = translate(err)
+        origin = self.table.origin if self.table else None
+        if origin is None:
+            return cls(message)
+        return cls(message, span=origin.span, text=origin.text, statement=origin.describe())
 
     def schema_json(self) -> dict[str, Any]:
         """The Spark schema of the last table as JSON."""

@@ -17,7 +17,8 @@ Sources (`load`):
     any other   Spark's streaming source of that name (file formats need a `schema` option)
 
 Sinks (`save`): `kafka` (the `value` column, or every column as a JSON object when the table has
-no `value` column; the path is the topic, created if missing), `console`, `memory`, `noop`, file
+no `value` column; the path is the topic, created if missing), `console`, `memory` (its table
+is named after the stream), `noop`, file
 formats (`parquet`, `json`, `csv`, `orc`, `text`: the path is the output folder) and every other
 format through `foreachBatch` and its batch writer (e.g. `jdbc`).
 
@@ -37,7 +38,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 STREAM_NAME_VARIABLE = "streamName"
 OUTPUT_MODES = {"append": "append", "update": "update", "complete": "complete"}
 DEFAULT_TRIGGER_SECONDS = "1"
+STOP_DRAIN_S = 10.0
 # Options the streaming writer consumes itself (never handed to a Spark sink).
 STREAM_OPTIONS = frozenset({"mode", "duration", "checkpointLocation", "trigger"})
 # Sinks Spark streams into natively; any other format is written batch by batch.
@@ -81,8 +83,14 @@ class RunningStream:
     temporary_checkpoint: bool = False
     started_at: float = field(default_factory=time.time)
 
-    def stop(self) -> None:
-        """Stop the query (waits for the running batch) and drop a temporary checkpoint."""
+    def stop(self, drain_s: float = STOP_DRAIN_S) -> None:
+        """Stop the query once its running micro-batch is done (waiting at most `drain_s`),
+        and drop a temporary checkpoint."""
+        deadline = time.monotonic() + drain_s
+        while self.query.isActive and time.monotonic() < deadline:
+            if not self.query.status.get("isTriggerActive"):
+                break
+            time.sleep(0.1)
         self.query.stop()
         if self.temporary_checkpoint:
             shutil.rmtree(self.checkpoint, ignore_errors=True)
@@ -107,17 +115,7 @@ class StreamStatus:
 
     def as_row(self) -> tuple[Any, ...]:
         """The status as a row of `STATUS_SCHEMA`."""
-        return (
-            self.name,
-            self.id,
-            self.active,
-            self.sink,
-            self.batches,
-            self.input_rows,
-            self.rows_per_second,
-            self.message,
-            self.error,
-        )
+        return astuple(self)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -172,7 +170,7 @@ def _read_mock(ctx: RunContext, stmt: LoadStatement, options: dict[str, str]) ->
     indexed = rows.withColumn(
         "__mock_index",
         F.row_number().over(Window.orderBy(F.monotonically_increasing_id())) - 1,
-    ).cache()
+    ).localCheckpoint()  # a materialised copy: the stream's plan must not hold the window
     count = indexed.count()
     if count == 0:
         raise ctx.fail(f"mockStream: table {stmt.path} has no rows to replay", stmt)
@@ -307,6 +305,12 @@ def _write_native(
     settings: StreamSettings,
     options: dict[str, str],
 ) -> StreamingQuery:
+    if stmt.format.lower() == "memory" and stmt.path not in ("", settings.name):
+        raise ctx.error(
+            AnalysisError,
+            f"a memory sink's table is named after its stream: use memory.`{settings.name}`",
+            stmt,
+        )
     writer = settings.writer(df).format(stmt.format.lower()).options(**options)
     if stmt.partition_by:
         writer = writer.partitionBy(*stmt.partition_by)
@@ -446,6 +450,7 @@ def _raise_failed(session: EngineSession) -> None:
         error = stream.exception()
         if error is not None:
             session.streams.pop(name, None)
+            stream.stop()
             raise ExecutionError(f"stream '{name}' failed: {_short_error(error)}")
 
 

@@ -17,11 +17,18 @@ from mlsql.engine.context import Origin, RunContext, SourceFrame
 from mlsql.engine.jobs import Job
 from mlsql.engine.result import ScriptResult
 from mlsql.engine.session import EngineSession
-from mlsql.engine.spark_errors import is_spark_error, translate
+from mlsql.engine.spark_errors import is_spark_error, sql_position, translate
 from mlsql.engine.variables import builtin_variables, substitute_statement
-from mlsql.errors import AnalysisError, CancelledError, ErrorDetail, ExecutionError, MLSQLError
+from mlsql.errors import (
+    AnalysisError,
+    CancelledError,
+    ErrorDetail,
+    ExecutionError,
+    MLSQLError,
+    Span,
+)
 from mlsql.parser import parse
-from mlsql.parser.ast import IncludeStatement, Statement, to_json
+from mlsql.parser.ast import IncludeStatement, SelectStatement, SqlStatement, Statement, to_json
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -204,9 +211,7 @@ class Engine:
             return compiler_for(stmt)(stmt, ctx)
         except MLSQLError as err:
             if err.span is None and err.statement is None:
-                err.statement = f"{stmt.kind} statement" + (
-                    f" at line {stmt.span.line}" if stmt.span else ""
-                )
+                err.statement = _describe(stmt)
                 _position(err, stmt, ctx)
             raise
         except Exception as err:
@@ -216,7 +221,10 @@ class Engine:
                 ) from None
             if is_spark_error(err):
                 cls, message = translate(err)
-                raise ctx.error(cls, message, stmt) from None
+                span = _sql_span(stmt, err) or stmt.span
+                raise cls(
+                    message, span=span, text=ctx.source.text, statement=_describe(stmt)
+                ) from None
             raise ctx.error(ExecutionError, f"{type(err).__name__}: {err}", stmt) from err
 
     def _include(self, stmt: IncludeStatement, ctx: RunContext) -> None:
@@ -240,6 +248,23 @@ class Engine:
             self._execute(script.statements, ctx, top_level=False)
         finally:
             ctx.sources.pop()
+
+
+def _describe(stmt: Statement) -> str:
+    return f"{stmt.kind} statement" + (f" at line {stmt.span.line}" if stmt.span else "")
+
+
+def _sql_span(stmt: Statement, err: BaseException) -> Span | None:
+    """The script position of a Spark SQL error inside a select/SQL statement's text."""
+    position = sql_position(err)
+    if position is None or stmt.span is None or "${" in stmt.text:
+        return None
+    if not isinstance(stmt, SelectStatement | SqlStatement):
+        return None
+    line, column = position
+    first = stmt.span.column if line == 1 else 0
+    at_line = stmt.span.line + line - 1
+    return Span(at_line, first + column, at_line, first + column + 1, source=stmt.span.source)
 
 
 def _position(err: MLSQLError, stmt: Statement, ctx: RunContext) -> None:

@@ -105,9 +105,7 @@ class SklearnDatasetFormat(SparkFormat):
             )
         bunch = getattr(datasets, f"load_{name}")(as_frame=True)
         frame = bunch.frame.rename(columns={"target": "label"})
-        frame.columns = [
-            str(c).replace(" ", "_").replace("(", "").replace(")", "") for c in frame.columns
-        ]
+        frame.columns = [_column_name(c) for c in frame.columns]
         return ctx.spark.createDataFrame(frame)
 
     def write(
@@ -117,6 +115,12 @@ class SklearnDatasetFormat(SparkFormat):
         from mlsql.errors import AnalysisError
 
         raise AnalysisError("the sklearn format is read-only")
+
+
+def _column_name(name: object) -> str:
+    """`"sepal length (cm)"` -> `sepal_length_cm`: names usable in SQL without back-quotes."""
+    text = str(name).replace("(", "").replace(")", "")
+    return "_".join(text.replace("/", " ").split())
 
 
 FORMATS: dict[str, SparkFormat] = {

@@ -6,7 +6,10 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from mlsql.config import Config
+from mlsql.config import PROJECT_ROOT, Config
+
+# Spark's JVM logging: warnings and errors of Spark itself only, no start-up chatter.
+LOG4J_CONF = PROJECT_ROOT / "conf" / "log4j2-spark.properties"
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -25,15 +28,35 @@ def spark_conf(config: Config) -> dict[str, str]:
     }
     if jars:
         conf["spark.jars"] = jars
+    log_conf = LOG4J_CONF if LOG4J_CONF.exists() else None
+    if log_conf is not None:
+        option = f"-Dlog4j.configurationFile={log_conf}"
+        conf["spark.driver.extraJavaOptions"] = option
+        conf["spark.executor.extraJavaOptions"] = option
     conf.update(config.spark.conf)
     return conf
+
+
+def quiet_python_loggers() -> None:
+    """PySpark logs every analysis error it raises as a JSON record with the JVM stack; the
+    engine reports those errors itself (with position and snippet), so that logger is muted."""
+    import logging
+
+    from pyspark.logger import PySparkLogger
+
+    PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL + 1)
 
 
 def build_spark_session(config: Config) -> SparkSession:
     """The Spark session for `config` (getOrCreate: reuses an active session's context)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # Spark binds its driver services to this address; loopback unless the user says otherwise.
+    if config.spark.master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
+
+    quiet_python_loggers()
 
     active = SparkSession.getActiveSession()
     if active is not None:

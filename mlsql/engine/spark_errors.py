@@ -54,10 +54,22 @@ def short_message(exc: BaseException) -> str:
     inner = python_error(text)
     if inner:
         return inner
-    text = re.split(r"\n\s*(JVM stacktrace|at [\w$.]+\(|== SQL)", text)[0]
     text = re.sub(r"\s*SQLSTATE: \w+", "", text)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return " ".join(lines[:3])[:600] if lines else type(exc).__name__
+    if not lines:
+        return type(exc).__name__
+    first = re.sub(r"^\[[A-Z_.]+\]\s*", "", lines[0])  # the condition is reported separately
+    first = re.sub(r";\s*line \d+ pos \d+;?$", "", first)
+    return first[:600]
+
+
+SQL_POSITION = re.compile(r"line (\d+) pos (\d+)")
+
+
+def sql_position(exc: BaseException) -> tuple[int, int] | None:
+    """(line, column) inside the SQL text that Spark reports for an analysis error, if any."""
+    match = SQL_POSITION.search(str(exc).split("\n")[0])
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def translate(exc: BaseException) -> tuple[type[MLSQLError], str]:

@@ -9,6 +9,16 @@ from typing import Any
 from mlsql.engine.jobs import Job
 
 POLL_MS = 200
+# worker event/stage -> what the progress display says
+STAGES = {
+    "started": "starting",
+    "read": "reading",
+    "reading": "reading",
+    "epoch": "training",
+    "fitted": "evaluating",
+    "saved": "saved",
+    "result": "done",
+}
 
 
 class ProgressListener:
@@ -61,6 +71,7 @@ class ProgressListener:
             return
         info = self.groups.setdefault(group, {})
         info.update({k: v for k, v in event.items() if k != "event"})
-        if event.get("event") in ("started", "done", "failed"):
-            info["status"] = event["event"]
+        stage = event.get("stage") or event.get("event")
+        if stage in STAGES:
+            info["status"] = STAGES[stage]
         self.job.report(training={"groups": {g: dict(v) for g, v in self.groups.items()}})

@@ -13,7 +13,7 @@ import sys
 
 from mlsql.errors import MLSQLError
 
-COMMANDS = ("run", "check", "kafka")
+COMMANDS = ("run", "check", "kafka", "streams")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -96,6 +96,8 @@ class RunningStream:
             shutil.rmtree(self.checkpoint, ignore_errors=True)
 
     def __getattr__(self, item: str) -> Any:
+        if item == "query":  # not set yet (copying, unpickling): no recursion
+            raise AttributeError(item)
         return getattr(self.query, item)
 
 
@@ -127,7 +129,8 @@ def stream_name(ctx: RunContext) -> str | None:
 
 def is_stream_load(ctx: RunContext, stmt: LoadStatement) -> bool:
     """Whether `stmt` reads a stream: a stream name is set and the format can stream."""
-    return stream_name(ctx) is not None and stmt.format.lower() not in FORMATS
+    fmt = stmt.format.lower()
+    return stream_name(ctx) is not None and (fmt in SOURCES or fmt not in FORMATS)
 
 
 def read_stream(ctx: RunContext, stmt: LoadStatement, options: dict[str, str]) -> DataFrame:

@@ -41,6 +41,21 @@ def run(args: argparse.Namespace) -> int:
         limit = None if args.limit == 0 else args.limit
         if result.df is not None:
             print(RENDERERS[args.output](result, limit))
+        _wait_for_streams(engine)
     finally:
         engine.close()
     return 0
+
+
+def _wait_for_streams(engine: object) -> None:
+    """A script that started streams keeps running until they end (Ctrl-C stops them)."""
+    from mlsql.engine.streaming import await_streams
+
+    session = engine.session()  # type: ignore[attr-defined]
+    if session.streams:
+        names = ", ".join(session.streams)
+        print(
+            f"streams running: {names} (Ctrl-C stops them; `mlsql streams run` adds list/stop)",
+            file=sys.stderr,
+        )
+        await_streams(session)

@@ -13,7 +13,7 @@ import sys
 
 from mlsql.errors import MLSQLError
 
-COMMANDS = ("run", "check", "kafka", "streams")
+COMMANDS = ("run", "check", "kafka", "serve", "streams")
 
 
 def build_parser() -> argparse.ArgumentParser:

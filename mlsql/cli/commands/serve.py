@@ -1,0 +1,52 @@
+"""`mlsql serve`: the REST server (FastAPI on uvicorn) over one long-lived engine.
+
+The engine is configured like `mlsql run` (`--master`, `--conf k=v`, `--kafka`); host and port
+default to `[server]` in the configuration (127.0.0.1:9003). The access token is read from the
+configuration or `MLSQL_SERVER__ACCESS_TOKEN`, never from the command line (it would show in ps).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from mlsql.cli.options import add_engine_options, engine_from_args
+
+GRACEFUL_SHUTDOWN_S = 10
+
+
+def register(sub: Any) -> None:
+    """Add the `serve` sub-command."""
+    parser = sub.add_parser("serve", help="start the REST server")
+    parser.add_argument("--host", help="address to listen on (default from configuration)")
+    parser.add_argument("--port", type=int, help="port to listen on (default from configuration)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="job history file (default <work_dir>/server/jobs.sqlite3)"
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    add_engine_options(parser)
+    parser.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Build the app over an engine configured by the flags and run it until interrupted."""
+    import uvicorn
+
+    from mlsql.server.app import create_app
+
+    engine = engine_from_args(args)
+    settings = engine.config.server
+    updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = settings.model_copy(update=updates)
+    app = create_app(engine, settings, args.db, owns_engine=True)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )
+    uvicorn.Server(config).run()
+    return 0

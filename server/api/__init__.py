@@ -1,0 +1,1 @@
+"""HTTP faces: routers (one module per resource) and their shared dependencies."""

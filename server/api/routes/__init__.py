@@ -1,0 +1,1 @@
+"""One router per resource: scripts (`/run/script`), jobs (`/jobs`, `/runningjobs`, `/killjob`), health."""

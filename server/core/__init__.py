@@ -1,0 +1,1 @@
+"""The server's configuration, runtime (engine, pool, history) and ASGI middleware."""

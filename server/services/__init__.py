@@ -1,0 +1,1 @@
+"""What the routes call: running scripts, the job pool, history, callbacks, security checks."""

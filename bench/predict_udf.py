@@ -42,16 +42,18 @@ def _data(spark, rows: int):
     df.count()
     df.createOrReplaceTempView("bench_rows")
     label = " + ".join(f"{(-1) ** i} * f{i}" for i in range(N_FEATURES))
-    spark.sql(f"select *, cast(({label}) > 0 as int) as label from bench_rows limit 20000").coalesce(1).createOrReplaceTempView("bench_train")
+    spark.sql(
+        f"select *, cast(({label}) > 0 as int) as label from bench_rows limit 20000"
+    ).coalesce(1).createOrReplaceTempView("bench_train")
     return df
 
 
 def _train(engine, out: Path) -> dict[str, Path]:
     paths = {"RandomForest": out / "rf", "LogisticRegression": out / "lr"}
     engine.run(
-        f"""train bench_train as RandomForest.`{paths['RandomForest']}` where labelCol="label"
+        f"""train bench_train as RandomForest.`{paths["RandomForest"]}` where labelCol="label"
               and numTrees="100" and maxDepth="10" and seed="1" and validationFraction="0";
-            train bench_train as LogisticRegression.`{paths['LogisticRegression']}` where labelCol="label"
+            train bench_train as LogisticRegression.`{paths["LogisticRegression"]}` where labelCol="label"
               and seed="1" and validationFraction="0";"""
     )
     return paths
@@ -64,13 +66,18 @@ def _estimator(path: Path):
     return model.backend.estimator  # type: ignore[union-attr]
 
 
-def _bench_model(spark, engine, name: str, path: Path, x: np.ndarray, repeat: int, tmp: Path) -> dict[str, float]:
+def _bench_model(
+    spark, engine, name: str, path: Path, x: np.ndarray, repeat: int, tmp: Path
+) -> dict[str, float]:
     import mlflow.pyfunc
     import mlflow.sklearn
 
     cols = ", ".join(FEATURES)
     engine.run(f"register {name}.`{path}` as bench_fn;")
-    ours = _timed(lambda: engine.run(f"select sum(bench_fn({cols})) as s from bench_rows as r;").rows(), repeat)
+    ours = _timed(
+        lambda: engine.run(f"select sum(bench_fn({cols})) as s from bench_rows as r;").rows(),
+        repeat,
+    )
     estimator = _estimator(path)
     raw = _timed(lambda: estimator.predict(x), repeat)
     mlflow_dir = tmp / f"mlflow-{name}"
@@ -97,12 +104,18 @@ def main() -> None:
         df = _data(spark, args.rows)
         x = np.asarray(df.toPandas()[FEATURES], dtype=np.float64)
         paths = _train(engine, tmp)
-        print(f"\n{args.rows:,} rows x {N_FEATURES} features, master {spark.sparkContext.master}, median of {args.repeat}\n")
-        print(f"{'model':<20}{'ours s':>9}{'sklearn s':>11}{'mlflow s':>10}{'ours/sklearn':>14}{'ours/mlflow':>13}")
+        print(
+            f"\n{args.rows:,} rows x {N_FEATURES} features, master {spark.sparkContext.master}, median of {args.repeat}\n"
+        )
+        print(
+            f"{'model':<20}{'ours s':>9}{'sklearn s':>11}{'mlflow s':>10}{'ours/sklearn':>14}{'ours/mlflow':>13}"
+        )
         for name, path in paths.items():
             t = _bench_model(spark, engine, name, path, x, args.repeat, tmp)
-            print(f"{name:<20}{t['ours']:>9.2f}{t['sklearn']:>11.2f}{t['mlflow']:>10.2f}"
-                  f"{t['ours'] / t['sklearn']:>14.2f}{t['ours'] / t['mlflow']:>13.2f}")
+            print(
+                f"{name:<20}{t['ours']:>9.2f}{t['sklearn']:>11.2f}{t['mlflow']:>10.2f}"
+                f"{t['ours'] / t['sklearn']:>14.2f}{t['ours'] / t['mlflow']:>13.2f}"
+            )
         engine.close()
 
 

@@ -68,10 +68,19 @@ class ScriptResult:
         if self.df is None or self.df.isStreaming:
             return []
         df = self.df.limit(limit) if limit is not None else self.df
+        self.job.check()
+        # Fetching runs Spark jobs too: they belong to the script's job group, so a kill or
+        # timeout of the job also stops them.
+        sc = df.sparkSession.sparkContext
+        sc.setJobGroup(self.job.group_id, self.job.name or self.job.id, interruptOnCancel=True)
+        remove_hook = self.job.on_cancel(lambda: sc.cancelJobGroup(self.job.group_id))
         try:
             collected = df.collect()
         except Exception as err:
+            self.job.check()
             raise self._error(err) from None
+        finally:
+            remove_hook()
         return [{k: _jsonable(v) for k, v in row.asDict().items()} for row in collected]
 
     def _error(self, err: Exception) -> Exception:

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from mlsql.workers.training import GroupResult, GroupSpec, train_group
 
 from mlsql.models.dataset import BatchSource
 from mlsql.models.loader import PredictModel, open_folder
 from mlsql.models.store import verify
+from mlsql.workers.training import GroupResult, GroupSpec, train_group
 
 
 def arrow_source(df: pd.DataFrame, chunk: int = 50) -> BatchSource:

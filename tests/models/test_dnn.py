@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from mlsql.workers.training import GroupSpec, train_group
 
 from mlsql.errors import AnalysisError
 from mlsql.models.algorithms.dnn import dnn_params
 from mlsql.models.loader import open_folder
 from mlsql.models.store import verify
+from mlsql.workers.training import GroupSpec, train_group
 from tests.models.helpers import CountingSource, iris, toy
 
 keras = pytest.importorskip("keras")

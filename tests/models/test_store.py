@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from mlsql.workers.training import GroupSpec, train_group
 
 from mlsql.errors import AnalysisError, WorkerError
 from mlsql.models.loader import load_model
 from mlsql.models.metadata import METADATA_FILE
 from mlsql.models.store import MARKER_FILE, ModelStore, publish, seal
+from mlsql.workers.training import GroupSpec, train_group
 from tests.models.helpers import arrow_source, iris, toy, train
 
 PARAMS = {"labelCol": "species", "numTrees": "5"}

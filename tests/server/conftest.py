@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mlsql.server.process import ServerProcess
 
+from mlsql.server.process import ServerProcess
 from tests.server.helpers import SPARK_ARGS, TOKEN, server_env
 
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from mlsql.server.process import ServerProcess
 
+from mlsql.server.process import ServerProcess
 from tests.server.helpers import LONG_QUERY, SPARK_ARGS, server_env, submit_async, wait_for
 
 

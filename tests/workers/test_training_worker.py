@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from mlsql.workers.sources import WorkerSpec
-from mlsql.workers.training import GroupResult, GroupSpec, main
 
 from mlsql.models.loader import load_model
 from mlsql.models.store import ModelStore, publish
+from mlsql.workers.sources import WorkerSpec
+from mlsql.workers.training import GroupResult, GroupSpec, main
 from tests.models.helpers import iris, train
 
 TIMEOUT_S = 120

@@ -65,10 +65,13 @@ def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
     topics = _topics(ctx, opts, df)
     stagings: list[Path] = []
     try:
+        ctx.job.check()
         refs = _send_data(ctx, topics, df, eval_df)
+        ctx.job.check()
         specs = [_spec(ctx, stmt, opts, topics, refs, g, store, stagings) for g in opts.groups]
         with ProgressListener(ctx.job, topics.bootstrap, topics.progress):
             results = _launch(ctx, specs, topics)
+        ctx.job.check()  # a kill during the worker job must not publish
         _raise_if_fatal(ctx, stmt, results)
         _publish(store, results, opts.keep_version)
     finally:

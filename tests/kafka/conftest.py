@@ -1,0 +1,67 @@
+"""Fixtures of the Kafka tests: one real embedded broker for the session, and a Spark session.
+
+`kafka_broker` (the bootstrap string) is meant to move to tests/conftest.py once other test
+folders need it; `kafka_config` is the configuration whose work_dir holds that broker.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mlsql.config import Config
+from mlsql.kafka.broker import EmbeddedBroker
+
+
+@pytest.fixture(scope="session")
+def kafka_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """Configuration with a private work_dir for the session's embedded broker."""
+    work = tmp_path_factory.mktemp("kafka-work")
+    return Config.load(work_dir=str(work), kafka={"start_timeout_s": 90.0})
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(kafka_config: Config) -> Iterator[str]:
+    """A real single-node KRaft broker for the whole session; yields its bootstrap address."""
+    with EmbeddedBroker(kafka_config) as broker:
+        yield broker.bootstrap_servers
+
+
+@pytest.fixture
+def topic(kafka_broker: str) -> Iterator[str]:
+    """A fresh topic name, deleted after the test."""
+    from mlsql.kafka.transport import delete_topic
+
+    name = f"test.{uuid.uuid4().hex[:10]}"
+    yield name
+    delete_topic(kafka_broker, name)
+
+
+@pytest.fixture(scope="session")
+def arrow_spark(kafka_config: Config) -> Iterator[Any]:
+    """A local[2] Spark session (the active one if the run already has a session)."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    jars = ",".join(str(jar) for jar in kafka_config.spark_jars())
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("mlsql-kafka-tests")
+        .config("spark.jars", jars)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()

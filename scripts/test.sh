@@ -10,4 +10,11 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy mlsql workers server
 echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+if [ $# -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+.venv/bin/python -m pytest
+# The prediction tests again on a real multi-process Spark: local-cluster starts separate
+# executor JVMs and Python workers, so nothing may rely on the driver's process or memory.
+echo "== pytest (prediction on local-cluster[2,1,1024])"
+MLSQL_TEST_MASTER="local-cluster[2,1,1024]" .venv/bin/python -m pytest tests/engine/test_predict.py

@@ -29,7 +29,18 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
             "master": master,
             "conf": {"spark.sql.shuffle.partitions": "2", "spark.ui.enabled": "false"},
         },
+        kafka={"start_timeout_s": 90.0},
     )
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(config: Config) -> Iterator[str]:
+    """The one real single-node KRaft broker of the test run (its state lives in the config's
+    work folder, so an engine on that config finds and reuses it); yields its bootstrap address."""
+    from mlsql.kafka.broker import EmbeddedBroker
+
+    with EmbeddedBroker(config) as broker:
+        yield broker.bootstrap_servers
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +54,13 @@ def spark(config: Config) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def engine(config: Config, spark: object) -> Iterator[object]:
-    """The engine shared by the tests (each test takes its own engine session)."""
+def engine(config: Config, spark: object, kafka_broker: str) -> Iterator[object]:
+    """The engine shared by the tests (each test takes its own engine session); its Kafka is
+    the session's embedded broker."""
     from mlsql.engine import Engine
 
     eng = Engine(config, spark=spark)  # type: ignore[arg-type]
+    assert eng.kafka_bootstrap() == kafka_broker
     yield eng
     eng.close()
 

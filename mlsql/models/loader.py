@@ -137,13 +137,15 @@ def _empty_scores(n_classes: int) -> Scores:
 
 
 def _user_frame(out: Any, index: pd.Index) -> pd.DataFrame:
+    if isinstance(out, np.ndarray | list) and np.ndim(out) == 1:
+        out = pd.Series(out)
     if isinstance(out, pd.Series):
         frame = out.to_frame("prediction")
     elif isinstance(out, pd.DataFrame) and "prediction" in out.columns:
         frame = out
     else:
         raise AnalysisError(
-            "a Python algorithm's predict must return a Series or a DataFrame with a"
+            "a Python algorithm's predict must return a Series, a 1-d array or a DataFrame with a"
             f" 'prediction' column, not {type(out).__name__}"
         )
     if len(frame) != len(index):

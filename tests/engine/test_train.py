@@ -133,6 +133,8 @@ def test_algorithm_matches_sklearn(engine, session, tmp_path: Path, case: Case) 
     if case.task == "clustering":
         agreement = metrics.adjusted_rand_score(expected, got.prediction.to_numpy())
         assert agreement == pytest.approx(1.0)
+        distances = fitted.transform(test[features].to_numpy()).min(axis=1)
+        np.testing.assert_allclose(got.distance.to_numpy(), distances, rtol=1e-6)
         assert groups[0]["silhouette"] == pytest.approx(
             metrics.silhouette_score(test[features], expected), rel=1e-6
         )
@@ -154,23 +156,23 @@ def test_algorithm_matches_sklearn(engine, session, tmp_path: Path, case: Case) 
 
 
 def test_parameter_groups_train_side_by_side_and_best_is_marked(run, tmp_path: Path) -> None:
+    """Three groups on two task slots: they queue, none deadlocks, all train."""
     model = tmp_path / "groups"
     result = run(
         f"""load sklearn.`wine` as wine;
         train wine as RandomForest.`{model}` where labelCol="label" and seed="3"
           and fitParam.0.maxDepth="1" and fitParam.0.numTrees="3"
-          and fitParam.1.maxDepth="6" and fitParam.1.numTrees="40" as groups;"""
+          and fitParam.1.maxDepth="6" and fitParam.1.numTrees="40"
+          and fitParam.2.maxDepth="2" and fitParam.2.numTrees="5" as groups;"""
     )
     rows = sorted(result.rows(), key=lambda r: r["group"])
-    assert [r["group"] for r in rows] == [0, 1]
+    assert [r["group"] for r in rows] == [0, 1, 2]
     assert all(r["status"] == "success" and r["f1"] is not None and r["seconds"] > 0 for r in rows)
     assert '"max_depth": 6' in rows[1]["params"]
     best = [r for r in rows if r["best"]]
     assert len(best) == 1 and best[0]["f1"] == max(r["f1"] for r in rows)
-    assert sorted(p.name for p in model.iterdir() if p.name.startswith("_model_")) == [
-        "_model_0",
-        "_model_1",
-    ]
+    versions = sorted(p.name for p in model.iterdir() if p.name.startswith("_model_"))
+    assert versions == ["_model_0", "_model_1", "_model_2"]
     assert not [p for p in model.iterdir() if p.name.startswith(".staging")]
 
 
@@ -286,3 +288,42 @@ def test_unknown_algorithm_and_parameter_are_named(run, tmp_path: Path) -> None:
             f'load sklearn.`iris` as iris; train iris as RandomForest.`{tmp_path}/m` where labelCol="label" and bogusParam="1";'
         )
     assert "bogusParam" in info.value.message
+
+
+USER_ALGORITHM = """
+import json, os
+import numpy as np
+
+def train(params, batches, model_dir):
+    total, count = None, 0
+    for frame in batches():
+        values = frame[params["featureCols"]].to_numpy(dtype=float)
+        total = values.sum(axis=0) if total is None else total + values.sum(axis=0)
+        count += len(values)
+    with open(os.path.join(model_dir, "means.json"), "w") as out:
+        json.dump({"means": (total / count).tolist(), "columns": params["featureCols"]}, out)
+    return {"rows_seen": count}
+
+def predict(model_dir, df):
+    with open(os.path.join(model_dir, "means.json")) as src:
+        model = json.load(src)
+    centred = df[model["columns"]].to_numpy(dtype=float) - np.array(model["means"])
+    return (centred ** 2).sum(axis=1)
+"""
+
+
+def test_python_algorithm_contract_through_kafka(run, tmp_path: Path) -> None:
+    """A user's train/predict file: data batches in, model folder out, predictions back."""
+    code = tmp_path / "alg.py"
+    code.write_text(USER_ALGORITHM)
+    model = tmp_path / "user"
+    rows = run(
+        f"""load sklearn.`iris` as iris;
+        train iris as PythonAlg.`{model}` where pythonFile="{code}"
+          and featureCols="sepal_length_cm,petal_length_cm" as groups;
+        predict iris as PythonAlg.`{model}` as scored;"""
+    ).rows()
+    frame = _frame("iris")
+    values = frame[["sepal_length_cm", "petal_length_cm"]].to_numpy()
+    expected = ((values - values.mean(axis=0)) ** 2).sum(axis=1)
+    np.testing.assert_allclose([r["prediction"] for r in rows], expected, rtol=1e-9)

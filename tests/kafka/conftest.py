@@ -1,7 +1,7 @@
-"""Fixtures of the Kafka tests: one real embedded broker for the session, and a Spark session.
+"""Fixtures of the Kafka tests: topics on the run's broker, and a Spark session.
 
-`kafka_broker` (the bootstrap string) is meant to move to tests/conftest.py once other test
-folders need it; `kafka_config` is the configuration whose work_dir holds that broker.
+`kafka_broker` (tests/conftest.py) is the run's one real broker; `kafka_config` is the
+configuration whose work_dir holds it.
 """
 
 from __future__ import annotations
@@ -15,21 +15,12 @@ from typing import Any
 import pytest
 
 from mlsql.config import Config
-from mlsql.kafka.broker import EmbeddedBroker
 
 
 @pytest.fixture(scope="session")
-def kafka_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
-    """Configuration with a private work_dir for the session's embedded broker."""
-    work = tmp_path_factory.mktemp("kafka-work")
-    return Config.load(work_dir=str(work), kafka={"start_timeout_s": 90.0})
-
-
-@pytest.fixture(scope="session")
-def kafka_broker(kafka_config: Config) -> Iterator[str]:
-    """A real single-node KRaft broker for the whole session; yields its bootstrap address."""
-    with EmbeddedBroker(kafka_config) as broker:
-        yield broker.bootstrap_servers
+def kafka_config(config: Config) -> Config:
+    """The run's configuration: its work_dir holds the session broker (`kafka_broker`)."""
+    return config
 
 
 @pytest.fixture

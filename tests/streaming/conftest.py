@@ -1,7 +1,7 @@
 """Fixtures of the streaming tests: an engine whose Kafka is the session's embedded broker.
 
-`kafka_broker` comes from tests/kafka/conftest.py (imported here until it moves to
-tests/conftest.py); the streaming engine shares the run's Spark session.
+`kafka_broker` (tests/conftest.py) is the run's one broker; the streaming engine shares the
+run's Spark session.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from typing import Any
 import pytest
 
 from mlsql.config import Config
-from tests.kafka.conftest import kafka_broker, kafka_config  # noqa: F401 (fixtures)
 
 STREAM_WAIT_S = 90.0
 
 
 @pytest.fixture(scope="session")
-def stream_engine(config: Config, spark: Any, kafka_broker: str) -> Iterator[Any]:  # noqa: F811
+def stream_engine(config: Config, spark: Any, kafka_broker: str) -> Iterator[Any]:
     """An engine whose default Kafka (`kafka.bootstrap_servers`) is the embedded test broker."""
     from mlsql.engine import Engine
 
@@ -41,7 +40,7 @@ def stream_session(stream_engine: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_topic(kafka_broker: str) -> Iterator[Callable[[], str]]:  # noqa: F811
+def new_topic(kafka_broker: str) -> Iterator[Callable[[], str]]:
     """`new_topic()` creates a fresh topic; all are deleted after the test."""
     from mlsql.kafka.admin import create_topic, delete_topic
 

@@ -18,8 +18,8 @@ The contract — the file defines two functions::
         Returns: metrics to record ({"name": number}), or None.
         '''
 
-    def predict(model_dir: str, df: pandas.DataFrame) -> pandas.Series | pandas.DataFrame:
-        '''Predictions for the rows of df: a Series (the prediction), or a DataFrame with a
+    def predict(model_dir: str, df: pandas.DataFrame) -> pandas.Series | numpy.ndarray | pandas.DataFrame:
+        '''Predictions for the rows of df: a Series or 1-d array (the prediction), or a DataFrame with a
         "prediction" column and any others (e.g. "probability", "probabilities").'''
 
 With ``labelCol``, rows are held out for evaluation as for other algorithms (``train`` sees

@@ -119,12 +119,7 @@ def wait_for_streams(session: EngineSession, timeout_s: float | None) -> None:
         if time.monotonic() - last[0] >= PROGRESS_EVERY_S:
             last[0] = time.monotonic()
             for s in list_streams(sess):
-                print(
-                    f"stream {s.name}: {s.batches} batches, last {s.input_rows} rows "
-                    f"({s.rows_per_second:.1f} rows/s), {s.message}",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                print(f"stream {s.summary()}", file=sys.stderr, flush=True)
 
     ended = await_streams(session, timeout_s=timeout_s, on_poll=report)
     print(
@@ -135,30 +130,25 @@ def wait_for_streams(session: EngineSession, timeout_s: float | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the script given on the command line; returns the process exit code."""
+    from mlsql.cli.guard import guarded
     from mlsql.cli.options import parse_sets
     from mlsql.config import Config
     from mlsql.engine import Engine
-    from mlsql.errors import MLSQLError
 
     args = build_parser().parse_args(argv)
-    engine: Engine | None = None
-    try:
+    engines: list[Engine] = []
+
+    def job() -> int:
         variables = parse_sets(args.set)
         config = Config.load(args.conf_file)
-        engine = Engine(config, spark=active_spark(config))
-        run(args, engine, variables)
+        engines.append(Engine(config, spark=active_spark(config)))
+        run(args, engines[0], variables)
         return 0
-    except MLSQLError as err:
-        print(err.render(), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as err:  # the face: anything unexpected is an engine fault
-        print(f"internal error: {type(err).__name__}: {err}", file=sys.stderr)
-        return 2
+
+    try:
+        return guarded(job)
     finally:
-        if engine is not None:
+        for engine in engines:
             engine.close(stop_spark=True)
 
 

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from mlsql.errors import MLSQLError
+from mlsql.cli.guard import guarded
 
 COMMANDS = ("run", "check", "kafka", "serve", "streams")
 
@@ -32,24 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `mlsql` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except MLSQLError as err:
-        if args.debug:
-            raise
-        print(err.render(), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as err:  # the face: anything unexpected is an engine fault
-        if args.debug:
-            raise
-        print(
-            f"internal error: {type(err).__name__}: {err}\n(run with --debug for the traceback)",
-            file=sys.stderr,
-        )
-        return 2
+    return guarded(lambda: int(args.func(args) or 0), debug=args.debug)
 
 
 if __name__ == "__main__":

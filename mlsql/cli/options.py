@@ -25,6 +25,25 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def read_script(path: str) -> tuple[str, str | None]:
+    """The text of a script file ('-' reads standard input) and its source name.
+
+    Raises:
+        ExecutionError: the file cannot be read (names it and why).
+    """
+    import sys
+    from pathlib import Path
+
+    from mlsql.errors import ExecutionError
+
+    if path == "-":
+        return sys.stdin.read(), None
+    try:
+        return Path(path).read_text(encoding="utf-8"), path
+    except OSError as err:
+        raise ExecutionError(f"cannot read script {path}: {err.strerror}") from None
+
+
 def parse_sets(pairs: list[str]) -> dict[str, str]:
     """`["a=1", "b=x=y"]` -> `{"a": "1", "b": "x=y"}`."""
     out: dict[str, str] = {}

@@ -115,6 +115,13 @@ class StreamStatus:
     message: str
     error: str | None
 
+    def summary(self) -> str:
+        """One progress line: `name: 3 batches, last 200 rows (199.0 rows/s), message`."""
+        return (
+            f"{self.name}: {self.batches} batches, last {self.input_rows} rows "
+            f"({self.rows_per_second:.1f} rows/s), {self.message}"
+        )
+
     def as_row(self) -> tuple[Any, ...]:
         """The status as a row of `STATUS_SCHEMA`."""
         return astuple(self)

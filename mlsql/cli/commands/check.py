@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,12 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def check(args: argparse.Namespace) -> int:
     """Print every syntax error; with --analyze print the statements."""
+    from mlsql.cli.options import read_script
     from mlsql.parser import check as check_text
     from mlsql.parser import parse
     from mlsql.parser.ast import to_json
 
-    source = None if args.script == "-" else args.script
-    text = sys.stdin.read() if source is None else Path(source).read_text(encoding="utf-8")
+    text, source = read_script(args.script)
     errors = check_text(text, source)
     for error in errors:
         print(error.render(), file=sys.stderr)

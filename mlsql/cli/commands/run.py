@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mlsql.cli.options import add_engine_options, engine_from_args, parse_sets
+from mlsql.cli.options import add_engine_options, engine_from_args, parse_sets, read_script
 from mlsql.engine.result import RENDERERS
 
 
@@ -32,10 +32,8 @@ def run(args: argparse.Namespace) -> int:
         job.listeners.append(printer)
     try:
         variables = parse_sets(args.set)
-        if args.script == "-":
-            result = engine.run(sys.stdin.read(), variables=variables, job=job)
-        else:
-            result = engine.run_file(args.script, variables=variables, job=job)
+        text, source = read_script(args.script)
+        result = engine.run(text, source=source, variables=variables, job=job)
         if printer is not None:
             printer.finish()
         limit = None if args.limit == 0 else args.limit

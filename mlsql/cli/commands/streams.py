@@ -181,12 +181,7 @@ class _Monitor:
             return
         self.last_report = time.monotonic()
         for s in list_streams(session):
-            print(
-                f"{s.name}: {s.batches} batches, last {s.input_rows} rows "
-                f"({s.rows_per_second:.1f} rows/s), {s.message}",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(s.summary(), file=sys.stderr, flush=True)
 
 
 def _list(args: argparse.Namespace) -> int:

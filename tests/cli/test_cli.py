@@ -84,3 +84,16 @@ def test_run_outputs_and_errors_without_traceback(tmp_path: Path, fmt: str) -> N
         "select statement at line 2" in done.stderr and "nope" in done.stderr and "^" in done.stderr
     )
     assert "Traceback" not in done.stderr
+
+
+def test_serve_refuses_open_host_without_token(tmp_path: Path) -> None:
+    env = {**_env(tmp_path), "MLSQL_SERVER__ACCESS_TOKEN": ""}
+    done = subprocess.run(
+        [*MLSQL, "serve", "--host", "0.0.0.0", "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 1
+    assert "without an access token" in done.stderr and "Traceback" not in done.stderr

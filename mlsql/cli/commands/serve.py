@@ -13,6 +13,18 @@ from typing import Any
 from mlsql.cli.options import add_engine_options, engine_from_args
 
 GRACEFUL_SHUTDOWN_S = 10
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _refuse_open_without_token(host: str, token: str) -> None:
+    """Listening beyond loopback runs scripts for anyone who can connect: require a token."""
+    from mlsql.errors import SecurityError
+
+    if host not in LOOPBACK and not host.startswith("127.") and not token:
+        raise SecurityError(
+            f"refusing to listen on {host} without an access token",
+            hint="set MLSQL_SERVER__ACCESS_TOKEN (or server.access_token) or listen on 127.0.0.1",
+        )
 
 
 def register(sub: Any) -> None:
@@ -40,6 +52,7 @@ def serve(args: argparse.Namespace) -> int:
     settings = engine.config.server
     updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = settings.model_copy(update=updates)
+    _refuse_open_without_token(settings.host, settings.access_token)
     app = create_app(engine, settings, args.db, owns_engine=True)
     config = uvicorn.Config(
         app,

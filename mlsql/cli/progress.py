@@ -33,21 +33,38 @@ class ProgressPrinter:
 
     @staticmethod
     def describe(job: Job) -> str:
-        """`[2/5] train · group 0: 12000 rows, epoch 3/10`."""
+        """`[4/9] train ▕███░░░░▏ group 0: 120/178 rows reading; group 1: epoch 3/10 training`."""
         text = f"[{job.statement_index}/{job.statement_count}] {job.statement_kind}"
-        groups = job.training.get("groups", {}) if job.statement_kind == "train" else {}
-        parts = []
-        for group, info in sorted(groups.items()):
-            part = f"group {group}: {info.get('rows', 0)} rows"
-            if info.get("epochs"):
-                part += f", epoch {info.get('epoch', 0)}/{info['epochs']}"
-            if info.get("status"):
-                part += f" {info['status']}"
-            parts.append(part)
-        return text + (" · " + "; ".join(parts) if parts else "")
+        if job.statement_kind != "train":
+            return text
+        groups = job.training.get("groups", {})
+        total = int(job.training.get("rows") or 0)
+        parts = [_group_part(group, info, total) for group, info in sorted(groups.items())]
+        if total and groups:
+            read = sum(min(int(i.get("rows") or 0), total) for i in groups.values())
+            text += " " + _bar(read / (total * len(groups)))
+        return text + (" " + "; ".join(parts) if parts else "")
 
     def finish(self) -> None:
         """End the status line."""
         if self.interactive and self._shown:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+BAR_WIDTH = 20
+
+
+def _bar(fraction: float) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * BAR_WIDTH)
+    return "▕" + "█" * filled + "░" * (BAR_WIDTH - filled) + "▏"
+
+
+def _group_part(group: object, info: dict, total: int) -> str:
+    rows = int(info.get("rows") or 0)
+    part = f"group {group}: {rows}/{total} rows" if total else f"group {group}: {rows} rows"
+    if info.get("epochs"):
+        part += f", epoch {info.get('epoch', 0)}/{info['epochs']}"
+    elif info.get("epoch"):
+        part += f", epoch {info['epoch']}"
+    return part + (f" {info['status']}" if info.get("status") else "")

@@ -26,6 +26,7 @@ MAX_MODELS = 16
 _models: OrderedDict[tuple[str, str], PredictModel] = OrderedDict()
 _lock = threading.Lock()
 _loads = 0
+_loads_by_path: dict[str, int] = {}
 
 
 def get_model(path: str | os.PathLike[str], version: int | str = "latest") -> PredictModel:
@@ -40,15 +41,18 @@ def get_model(path: str | os.PathLike[str], version: int | str = "latest") -> Pr
             return model
         model = load_model(folder)
         _loads += 1
+        _loads_by_path[key[0]] = _loads_by_path.get(key[0], 0) + 1
         _models[key] = model
         while len(_models) > MAX_MODELS:
             _models.popitem(last=False)
         return model
 
 
-def load_count() -> int:
-    """How many models this process has loaded through the cache."""
-    return _loads
+def load_count(path: str | os.PathLike[str] | None = None) -> int:
+    """How many model loads this process made through the cache (of `path`'s model, if given)."""
+    if path is None:
+        return _loads
+    return _loads_by_path.get(str(Path(path).resolve()), 0)
 
 
 def clear() -> None:

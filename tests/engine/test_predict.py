@@ -169,13 +169,15 @@ def test_model_loaded_once_per_python_worker(run, engine, session, with_iris, tr
     total = run(f"select count(counted({cols})) as n from big_iris as c;").rows()[0]["n"]
     assert total == 150 * 40
 
+    model_path = str(trained["rf"])
+
     @pandas_udf("string")
     def loads(ids: pd.Series) -> pd.Series:
         import os
 
         from mlsql.models import cache
 
-        return pd.Series([f"{os.getpid()}:{cache.load_count()}"] * len(ids))
+        return pd.Series([f"{os.getpid()}:{cache.load_count(model_path)}"] * len(ids))
 
     session.spark.udf.register("model_loads", loads)
     seen = run("select distinct model_loads(id) as w from big_iris as w;").rows()

@@ -81,7 +81,9 @@ def _bench_model(
     estimator = _estimator(path)
     raw = _timed(lambda: estimator.predict(x), repeat)
     mlflow_dir = tmp / f"mlflow-{name}"
-    mlflow.sklearn.save_model(estimator, str(mlflow_dir))
+    mlflow.sklearn.save_model(
+        estimator, str(mlflow_dir), serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE
+    )
     udf = mlflow.pyfunc.spark_udf(spark, str(mlflow_dir), result_type="double")
     df = spark.table("bench_rows")
     ml = _timed(lambda: df.select(udf(*FEATURES).alias("p")).agg({"p": "sum"}).collect(), repeat)

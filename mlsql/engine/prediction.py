@@ -118,8 +118,10 @@ def spark_udf(fn: ModelFunction) -> Any:
         model = get_model(path, version)
         for columns in batches:
             frame = _features(columns, names, path)
-            out = model.predict(frame)
-            yield out if output == "struct" else out[output]
+            if output == "struct":
+                yield model.predict(frame)
+            else:
+                yield model.predict(frame, outputs=[output])[output]
 
     # Real (not string) annotations: Spark infers the iterator UDF kind from them.
     predict.__annotations__ = {
@@ -142,9 +144,8 @@ def _features(columns: Any, names: tuple[str, ...], path: str) -> pd.DataFrame:
             f"the model at {path} reads {len(names)} feature column(s) ({', '.join(names)}) "
             f"but the function was called with {len(columns)}"
         )
-    return pd.DataFrame(
-        {name: col.reset_index(drop=True) for name, col in zip(names, columns, strict=True)}
-    )
+    # The columns of one Arrow batch share one RangeIndex: no re-indexing copies.
+    return pd.DataFrame(dict(zip(names, columns, strict=True)), copy=False)
 
 
 def spark_type(ddl: str) -> DataType:

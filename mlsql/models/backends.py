@@ -76,6 +76,23 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+# Estimator modules whose `predict` is `classes_[argmax(predict_proba)]` (same ties), so one
+# call gives both: forests, trees, gradient boosting, naive Bayes, calibrated wrappers, logistic.
+ARGMAX_MODULES = (
+    "sklearn.ensemble._forest",
+    "sklearn.ensemble._gb",
+    "sklearn.tree.",
+    "sklearn.naive_bayes",
+    "sklearn.calibration",
+    "sklearn.linear_model._logistic",
+)
+
+
+def _predict_is_argmax(est: Any) -> bool:
+    module = type(est).__module__ + "."
+    return any(module.startswith(prefix) for prefix in ARGMAX_MODULES)
+
+
 class SklearnBackend:
     """Scores with a fitted scikit-learn estimator trained on class codes."""
 
@@ -94,6 +111,11 @@ class SklearnBackend:
 
     def _classify(self, x: np.ndarray) -> Scores:
         est = self.estimator
+        if hasattr(est, "predict_proba") and _predict_is_argmax(est):
+            # One pass: these estimators' `predict` is the arg-max of `predict_proba` itself.
+            raw = np.asarray(est.predict_proba(x), dtype=np.float64)
+            codes = np.asarray(est.classes_).take(np.argmax(raw, axis=1)).astype(np.int64)
+            return Scores(codes=codes, proba=self._spread(raw, est))
         codes = np.asarray(est.predict(x)).astype(np.int64)
         if hasattr(est, "predict_proba"):
             raw = np.asarray(est.predict_proba(x), dtype=np.float64)
@@ -101,9 +123,17 @@ class SklearnBackend:
             raw = _softmax(np.asarray(est.decision_function(x), dtype=np.float64))
         else:
             raw = (np.asarray(est.classes_)[None, :] == codes[:, None]).astype(np.float64)
-        proba = np.zeros((len(x), self.n_classes))
+        return Scores(codes=codes, proba=self._spread(raw, est))
+
+    def _spread(self, raw: np.ndarray, est: Any) -> np.ndarray:
+        """Probabilities over every class the model knows (the estimator may have seen fewer)."""
+        if raw.shape[1] == self.n_classes and np.array_equal(
+            est.classes_, np.arange(self.n_classes)
+        ):
+            return raw
+        proba = np.zeros((len(raw), self.n_classes))
         proba[:, np.asarray(est.classes_, dtype=np.int64)] = raw
-        return Scores(codes=codes, proba=proba)
+        return proba
 
     def _cluster(self, x: np.ndarray) -> Scores:
         est = self.estimator

@@ -114,6 +114,20 @@ def _hash_text(series: pd.Series, width: int) -> np.ndarray:
     return vectorizer.transform(series.fillna("").astype(str)).toarray()
 
 
+def _numeric_block(df: pd.DataFrame, plans: list[ColumnPlan]) -> np.ndarray:
+    """`ColumnPlan.encode` of several numeric columns at once (same fill and scaling)."""
+    matrix = df[[p.name for p in plans]].to_numpy(np.float64, copy=True)
+    fill = np.asarray([p.fill[0] if p.fill else np.nan for p in plans])
+    bad = ~np.isfinite(matrix)
+    if bad.any():
+        matrix = np.where(bad, fill, matrix)
+    if any(p.center for p in plans):
+        center = np.asarray([p.center[0] if p.center else 0.0 for p in plans])
+        scale = np.asarray([p.scale[0] if p.center else 1.0 for p in plans])
+        matrix = (matrix - center) / scale
+    return matrix
+
+
 @dataclass
 class Featurizer:
     """A fitted featurisation: input columns → float64 matrix."""
@@ -138,8 +152,21 @@ class Featurizer:
             raise AnalysisError(
                 f"missing feature column(s) {missing}; the model expects {self.input_columns}"
             )
-        blocks = [plan.encode(df[plan.name]) for plan in self.plans]
-        return np.hstack(blocks) if blocks else np.empty((len(df), 0))
+        blocks: list[np.ndarray] = []
+        numeric: list[ColumnPlan] = []
+        for plan in self.plans:
+            if plan.kind == "numeric" and pd.api.types.is_numeric_dtype(df[plan.name].dtype):
+                numeric.append(plan)  # contiguous numeric columns convert as one block
+                continue
+            if numeric:
+                blocks.append(_numeric_block(df, numeric))
+                numeric = []
+            blocks.append(plan.encode(df[plan.name]))
+        if numeric:
+            blocks.append(_numeric_block(df, numeric))
+        if not blocks:
+            return np.empty((len(df), 0))
+        return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (stored in ``mlsql-model.json``)."""

@@ -68,8 +68,14 @@ class LabelInfo:
 
     def decode(self, codes: np.ndarray) -> pd.Series:
         """Class values of codes, in the classes' own type."""
-        table = np.asarray(self.classes or [], dtype=object)
-        return pd.Series(table[np.asarray(codes, dtype=np.int64)]).infer_objects()
+        classes = list(self.classes or [])
+        kinds = {type(c) for c in classes}
+        # One numpy type for the classes when they share one (ints, floats, bools): a typed
+        # `take` needs no per-row type inference.
+        typed = len(kinds) == 1 and kinds <= {int, float, bool}
+        table = np.asarray(classes) if typed else np.asarray(classes, dtype=object)
+        values = table.take(np.asarray(codes, dtype=np.int64))
+        return pd.Series(values) if typed else pd.Series(values).infer_objects()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""

@@ -16,7 +16,7 @@ Keras models give the same columns as scikit-learn ones.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -85,34 +85,31 @@ class PredictModel:
             return self.featurizer.input_columns
         return list(self.metadata.extra.get("input_columns", []))
 
-    def predict(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Predictions for the rows of `df`, index aligned with `df` (columns: module doc)."""
+    def predict(self, df: pd.DataFrame, outputs: Sequence[str] | None = None) -> pd.DataFrame:
+        """Predictions for the rows of `df`, index aligned with `df` (columns: module doc).
+
+        Args:
+            df: the rows, with the model's feature columns.
+            outputs: only these output columns (all when None): a function returning the label
+                alone does not build per-row probability lists.
+        """
         if self.user_predict is not None:
             return _user_frame(self.user_predict(str(self.folder / "artifacts"), df), df.index)
         if self.backend is None or self.featurizer is None:
             raise AnalysisError(f"model {self.folder} has no backend to predict with")
         if df.empty:
-            return self._frame(_empty_scores(self._n_classes()), df.index)
-        return self._frame(self.backend.scores(self.featurizer.transform(df)), df.index)
+            return self._frame(_empty_scores(self._n_classes()), df.index, outputs)
+        return self._frame(self.backend.scores(self.featurizer.transform(df)), df.index, outputs)
 
     def _n_classes(self) -> int:
         return len(self.metadata.classes or [])
 
-    def _frame(self, scores: Scores, index: pd.Index) -> pd.DataFrame:
+    def _frame(
+        self, scores: Scores, index: pd.Index, outputs: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         task = self.metadata.task
         if task == "classification" and self.label is not None:
-            codes = np.asarray(scores.codes)
-            proba = np.asarray(scores.proba)
-            prediction = self.label.decode(codes)
-            prediction.index = index
-            return pd.DataFrame(
-                {
-                    "prediction": prediction,
-                    "probability": proba[np.arange(len(codes)), codes] if len(codes) else [],
-                    "probabilities": list(proba),
-                },
-                index=index,
-            )
+            return self._classification_frame(scores, index, outputs)
         if task == "clustering":
             return pd.DataFrame(
                 {
@@ -124,6 +121,22 @@ class PredictModel:
         return pd.DataFrame(
             {"prediction": np.asarray(scores.values, dtype=np.float64)}, index=index
         )
+
+    def _classification_frame(
+        self, scores: Scores, index: pd.Index, outputs: Sequence[str] | None
+    ) -> pd.DataFrame:
+        assert self.label is not None
+        want = set(outputs) if outputs else {"prediction", "probability", "probabilities"}
+        codes = np.asarray(scores.codes)
+        proba = np.asarray(scores.proba)
+        columns: dict[str, Any] = {}
+        if "prediction" in want:
+            columns["prediction"] = self.label.decode(codes).set_axis(index)
+        if "probability" in want:
+            columns["probability"] = proba[np.arange(len(codes)), codes] if len(codes) else []
+        if "probabilities" in want:
+            columns["probabilities"] = list(proba)
+        return pd.DataFrame(columns, index=index)
 
 
 def _empty_scores(n_classes: int) -> Scores:

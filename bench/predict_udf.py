@@ -82,7 +82,9 @@ def _bench_model(
     raw = _timed(lambda: estimator.predict(x), repeat)
     mlflow_dir = tmp / f"mlflow-{name}"
     mlflow.sklearn.save_model(
-        estimator, str(mlflow_dir), serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE
+        estimator,
+        str(mlflow_dir),
+        serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE,
     )
     udf = mlflow.pyfunc.spark_udf(spark, str(mlflow_dir), result_type="double")
     df = spark.table("bench_rows")

@@ -25,4 +25,7 @@ regenerate:
 	.venv/bin/python -m mlsql.parser.regenerate
 
 bench: setup
-	.venv/bin/python bench/run_all.py
+	.venv/bin/python bench/kafka_throughput.py
+	.venv/bin/python bench/predict_udf.py
+	.venv/bin/python bench/server_load.py --requests 200 --concurrency 8 --time-cap 120
+	.venv/bin/python bench/streaming_throughput.py

@@ -58,12 +58,30 @@ def _desc(stmt: CommandStatement, ctx: RunContext) -> Table:
     return Table(df=df)
 
 
+def _streams(stmt: CommandStatement, ctx: RunContext) -> Table:
+    from mlsql.engine.streaming import streams_command
+
+    return streams_command(stmt, ctx)
+
+
+def _show_streams(stmt: CommandStatement, ctx: RunContext) -> Table:
+    from mlsql.engine.streaming import show_streams
+
+    return show_streams(stmt, ctx)
+
+
 SHOW: dict[str, Handler] = {
     "tables": _show_tables,
     "functions": _show_functions,
     "jobs": _show_jobs,
+    "streams": _show_streams,
 }
-COMMANDS: dict[str, Handler] = {"show": _show, "desc": _desc, "describe": _desc}
+COMMANDS: dict[str, Handler] = {
+    "show": _show,
+    "desc": _desc,
+    "describe": _desc,
+    "streams": _streams,
+}
 
 
 @compiles(CommandStatement)

@@ -17,7 +17,7 @@ from ..errors import error_dict, http_status
 from .records import Outcome, ServerJob
 
 if TYPE_CHECKING:
-    from mlsql.engine import Engine, Job, ScriptResult
+    from mlsql.engine import Engine, Job
     from mlsql.engine.session import EngineSession
 
 SHARED_SESSION = "default"
@@ -31,7 +31,8 @@ def execute(engine: Engine, record: ServerJob) -> Outcome:
     try:
         text = strip_includes(req.sql) if req.skip_include else req.sql
         result = engine.run(text, session=session, variables=req.context, job=record.job)
-        rows = fetch_rows(result, record.job, req.row_limit())
+        # The engine fetches inside the job's Spark group: a kill or timeout stops it too.
+        rows = result.rows(req.row_limit())
         body: Any = rows
         if req.include_schema:
             body = {"schema": result.schema_json(), "data": rows}
@@ -61,25 +62,6 @@ def strip_includes(text: str) -> str:
                 if chars[i] != "\n":
                     chars[i] = " "
     return "".join(chars)
-
-
-def fetch_rows(result: ScriptResult, job: Job, limit: int | None) -> list[dict[str, Any]]:
-    """The result's rows, fetched in the job's Spark job group so that a cancel stops them."""
-    df = result.df
-    if df is None:
-        return []
-    sc = df.sparkSession.sparkContext
-    sc.setJobGroup(job.group_id, job.name or job.id, interruptOnCancel=True)
-    remove_hook = job.on_cancel(lambda: sc.cancelJobGroup(job.group_id))
-    try:
-        job.check()
-        return result.rows(limit)  # Spark failures arrive as MLSQLErrors naming the statement
-    except Exception as err:
-        if job.cancelled and not isinstance(err, CancelledError):
-            raise CancelledError(f"job {job.name or job.id} {job.cancel_reason}") from None
-        raise
-    finally:
-        remove_hook()
 
 
 def cancel_spark_jobs(engine: Engine, job: Job) -> None:

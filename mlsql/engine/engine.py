@@ -33,6 +33,7 @@ from mlsql.parser.ast import IncludeStatement, SelectStatement, SqlStatement, St
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from mlsql.engine.prediction import ModelFunction
     from mlsql.kafka.broker import EmbeddedBroker
 
 INCLUDE_SOURCES = ("file", "local")
@@ -125,6 +126,15 @@ class Engine:
                 spark = self.spark if name == "default" else self.spark.newSession()
                 self._sessions[name] = EngineSession(name=name, spark=spark)
             return self._sessions[name]
+
+    def functions(self, name: str = "default") -> dict[str, ModelFunction]:
+        """The model functions registered in session `name` (a copy; no Spark; empty if none)."""
+        with self._lock:
+            session = self._sessions.get(name)
+        if session is None:
+            return {}
+        with session.lock:
+            return dict(session.functions)
 
     def drop_session(self, name: str) -> None:
         """Forget a session (its temporary views and functions go with its Spark session)."""

@@ -37,6 +37,8 @@ class ModelFunction:
     output: str
     feature_columns: tuple[str, ...]
     fields: tuple[tuple[str, str], ...]  # (name, Spark type DDL) of the prediction columns
+    options: tuple[tuple[str, str], ...] = ()  # the register statement's options (serving reads
+    # `selection` and `versions` from them)
 
     def __str__(self) -> str:
         return f"{self.algorithm}.`{self.path}` version {self.version} ({self.task}, {self.output})"

@@ -7,6 +7,8 @@ struct with all of them).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
 from mlsql.engine.prediction import describe_model, spark_udf
@@ -25,7 +27,7 @@ def compile_register(stmt: RegisterStatement, ctx: RunContext) -> None:
         options.get("output", "prediction"),
     )
     ctx.spark.udf.register(stmt.function, spark_udf(fn))
-    ctx.session.functions[stmt.function] = fn
+    ctx.session.functions[stmt.function] = replace(fn, options=tuple(options.items()))
 
 
 @compiles(UnregisterStatement)

@@ -117,6 +117,55 @@ class SklearnDatasetFormat(SparkFormat):
         raise AnalysisError("the sklearn format is read-only")
 
 
+@dataclass(frozen=True)
+class VariableTextFormat(SparkFormat):
+    """`jsonStr.`var`` / `csvStr.`var``: the text of script variable `var` read as JSON lines or
+    CSV (MLSQL's in-script data: ``set data='''…'''; load jsonStr.`data` as t;``).
+
+    JSON: one object per line; a trailing comma after an object (as in many MLSQL examples) and
+    blank lines are ignored. CSV: Spark's CSV options (header, delimiter, inferSchema, …).
+    """
+
+    reader: str = "json"
+
+    def lines(self, ctx: RunContext, path: str) -> list[str]:
+        """The variable's text as lines, cleaned for the reader."""
+        from mlsql.errors import AnalysisError
+
+        name = path.strip()
+        if name not in ctx.session.variables:
+            known = ", ".join(sorted(ctx.session.variables)) or "none"
+            raise AnalysisError(
+                f"{self.name}.`{name}`: no variable '{name}' is set (set variables: {known})",
+                hint=f"define it first: set {name}='''…''';",
+            )
+        text = str(ctx.session.variables[name])
+        if self.reader == "csv":
+            return [line for line in text.splitlines() if line.strip()]
+        return [_json_line(line) for line in text.splitlines() if _json_line(line)]
+
+    def read(self, ctx: RunContext, path: str, options: dict[str, str]) -> DataFrame:
+        """Parse the lines on the cluster (Spark's JSON/CSV readers, schema inferred)."""
+        lines = self.lines(ctx, path)
+        rdd = ctx.spark.sparkContext.parallelize(lines, 1)
+        reader = ctx.spark.read.options(**self.reader_options(ctx, path, options))
+        return reader.json(rdd) if self.reader == "json" else reader.csv(rdd)
+
+    def write(
+        self, ctx: RunContext, writer: DataFrameWriter, path: str, options: dict[str, str]
+    ) -> None:
+        """In-script text is read-only (as in MLSQL)."""
+        from mlsql.errors import AnalysisError
+
+        raise AnalysisError(f"save is not supported in {self.name}: it reads a variable's text")
+
+
+def _json_line(line: str) -> str:
+    """A JSON-lines row without surrounding blanks and a trailing comma."""
+    text = line.strip()
+    return text[:-1].rstrip() if text.endswith(",") else text
+
+
 def _column_name(name: object) -> str:
     """`"sepal length (cm)"` -> `sepal_length_cm`: names usable in SQL without back-quotes."""
     text = str(name).replace("(", "").replace(")", "")
@@ -126,6 +175,8 @@ def _column_name(name: object) -> str:
 FORMATS: dict[str, SparkFormat] = {
     "jdbc": JdbcFormat("jdbc"),
     "sklearn": SklearnDatasetFormat("sklearn"),
+    "jsonstr": VariableTextFormat("jsonStr", "json"),
+    "csvstr": VariableTextFormat("csvStr", "csv"),
 }
 
 

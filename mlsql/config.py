@@ -75,6 +75,32 @@ class ServerSettings(BaseModel):
     max_queued_jobs: int = 100
 
 
+class ServedModelSettings(BaseModel):
+    """A model served from start-up (`[serving.models.<name>]`), as `register` would make it."""
+
+    path: str
+    version: str = "latest"
+    output: str = "prediction"
+    selection: str = ""
+    versions: str = ""
+
+
+class ServingSettings(BaseModel):
+    """Low-latency prediction (`/model/predict`, `/v1/models`): resident model workers."""
+
+    enabled: bool = True
+    workers: int = 0  # 0 = the number of cores
+    transport: str = "unix"  # unix (domain sockets) or tcp (loopback)
+    slo_ms: float = 20.0
+    batch_wait_ms: float = 2.0
+    max_batch_size: int = 256
+    cache_entries: int = 10_000
+    request_timeout_s: float = 30.0
+    start_timeout_s: float = 60.0
+    ensemble_deadline_ms: float = 20.0
+    models: dict[str, ServedModelSettings] = Field(default_factory=dict)
+
+
 class Config(BaseSettings):
     """All engine settings."""
 
@@ -89,6 +115,7 @@ class Config(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    serving: ServingSettings = Field(default_factory=ServingSettings)
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Config:

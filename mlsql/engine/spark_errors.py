@@ -1,8 +1,15 @@
-"""Turns PySpark exceptions into the engine's errors with short, plain messages."""
+"""Turns PySpark exceptions into the engine's errors with short, plain messages.
+
+A Py4J/Spark exception is a chain of Java throwables; the top one often says only "An error
+occurred while calling o64.save." while the cause ("Connection refused") sits at the bottom.
+`translate` keeps the first meaningful message and appends the root cause; `java_stack` gives
+the full Java stack for `--debug`.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from mlsql.errors import AnalysisError, ExecutionError, MLSQLError
 
@@ -19,11 +26,68 @@ CONDITIONS: dict[str, tuple[type[MLSQLError], str]] = {
 }
 
 
+MAX_CAUSES = 12
+
+
+def java_throwable(exc: BaseException) -> Any | None:
+    """The Java throwable behind a Py4J error or a captured PySpark exception, if any."""
+    return getattr(exc, "java_exception", None) or getattr(exc, "_origin", None)
+
+
+def cause_chain(exc: BaseException) -> list[tuple[str, str]]:
+    """`(Java class name, message)` of the throwable and each of its causes, outermost first."""
+    chain: list[tuple[str, str]] = []
+    throwable = java_throwable(exc)
+    try:
+        while throwable is not None and len(chain) < MAX_CAUSES:
+            chain.append((str(throwable.getClass().getName()), str(throwable.getMessage() or "")))
+            cause = throwable.getCause()
+            throwable = None if cause is None or cause.equals(throwable) else cause
+    except Exception:  # the JVM is gone or the object was collected: keep what we have
+        pass
+    return chain
+
+
+def root_cause(exc: BaseException) -> str | None:
+    """`ConnectException: Connection refused`: the innermost Java cause, if there is one."""
+    chain = cause_chain(exc)
+    if len(chain) < 2:
+        return None
+    name, message = chain[-1]
+    short = name.rsplit(".", 1)[-1]
+    first = message.strip().splitlines()[0][:300] if message.strip() else ""
+    return f"{short}: {first}" if first else short
+
+
+def java_stack(exc: BaseException) -> str | None:
+    """The full Java stack trace of a Spark exception (shown with `--debug`)."""
+    stack = getattr(exc, "_stackTrace", None)
+    if stack:
+        return str(stack)
+    if getattr(exc, "java_exception", None) is not None:
+        return str(exc)
+    return None
+
+
+def spark_cause_in(err: BaseException) -> BaseException | None:
+    """The Spark exception an engine error was raised from (its `__cause__`/`__context__`)."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if is_spark_error(current):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def condition_of(exc: BaseException) -> str | None:
     """The Spark error condition (error class) of a PySpark exception, if it has one."""
-    for attr in ("getCondition", "getErrorClass"):
-        getter = getattr(exc, attr, None)
-        if getter is not None:
+    for target in (exc, java_throwable(exc)):
+        for attr in ("getCondition", "getErrorClass"):
+            getter = getattr(target, attr, None) if target is not None else None
+            if getter is None:
+                continue
             try:
                 value = getter()
             except Exception:
@@ -54,6 +118,9 @@ def short_message(exc: BaseException) -> str:
     inner = python_error(text)
     if inner:
         return inner
+    chain = cause_chain(exc)
+    if text.startswith("An error occurred while calling") and chain:
+        text = chain[0][1] or chain[0][0]  # Py4J's wrapper line says nothing: use the Java one
     text = re.sub(r"\s*SQLSTATE: \w+", "", text)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines:
@@ -61,6 +128,15 @@ def short_message(exc: BaseException) -> str:
     first = re.sub(r"^\[[A-Z_.]+\]\s*", "", lines[0])  # the condition is reported separately
     first = re.sub(r";\s*line \d+ pos \d+;?$", "", first)
     return first[:600]
+
+
+def message_with_cause(exc: BaseException) -> str:
+    """`short_message`, followed by the root cause when the message does not already say it."""
+    message = short_message(exc)
+    cause = root_cause(exc)
+    if cause and cause.split(": ", 1)[-1].lower() not in message.lower():
+        message = f"{message} (caused by {cause})"
+    return message
 
 
 SQL_POSITION = re.compile(r"line (\d+) pos (\d+)")
@@ -76,7 +152,7 @@ def translate(exc: BaseException) -> tuple[type[MLSQLError], str]:
     """The error class and message to report for a Spark exception."""
     condition = condition_of(exc) or ""
     base = condition.split(".")[0]
-    message = short_message(exc)
+    message = message_with_cause(exc)
     if base in CONDITIONS:
         cls, prefix = CONDITIONS[base]
         return cls, f"{prefix}: {message}"

@@ -8,6 +8,7 @@ from mlsql.engine import streaming
 from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
 from mlsql.engine.formats import format_for
+from mlsql.engine.source_errors import data_source_errors
 from mlsql.parser.ast import LoadStatement, options_dict
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def compile_load(stmt: LoadStatement, ctx: RunContext) -> Table:
     if streaming.is_stream_load(ctx, stmt):
         df = streaming.read_stream(ctx, stmt, options)
     else:
-        df = format_for(stmt.format).read(ctx, stmt.path, options)
+        with data_source_errors(ctx, stmt, "load", stmt.format, stmt.path):
+            df = format_for(stmt.format).read(ctx, stmt.path, options)
     df = apply_generic_options(df, options)
     df.createOrReplaceTempView(stmt.table)
     return Table(df=df, name=stmt.table)

@@ -17,6 +17,7 @@ from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
 from mlsql.engine.formats import SparkFormat, format_for
 from mlsql.engine.paths import is_local, local_path
+from mlsql.engine.source_errors import data_source_errors
 from mlsql.errors import AnalysisError
 from mlsql.parser.ast import SaveStatement, options_dict
 
@@ -50,13 +51,14 @@ def compile_save(stmt: SaveStatement, ctx: RunContext) -> Table | None:
         df = df.repartition(int(options["fileNum"]))
     fmt = format_for(stmt.format)
     path = ctx.resolve_path(stmt.path) if stmt.path else ""
-    if fmt.is_file_format and path and is_local(path) and mode != "append":
-        _save_local_atomically(ctx, stmt, df, fmt, mode, local_path(path), options)
-    else:
-        writer = df.write.mode(mode)
-        if stmt.partition_by:
-            writer = writer.partitionBy(*stmt.partition_by)
-        fmt.write(ctx, writer, path, options)
+    with data_source_errors(ctx, stmt, f"save table {stmt.table} as", stmt.format, stmt.path):
+        if fmt.is_file_format and path and is_local(path) and mode != "append":
+            _save_local_atomically(ctx, stmt, df, fmt, mode, local_path(path), options)
+        else:
+            writer = df.write.mode(mode)
+            if stmt.partition_by:
+                writer = writer.partitionBy(*stmt.partition_by)
+            fmt.write(ctx, writer, path, options)
     return None
 
 

@@ -37,4 +37,18 @@ for part in broker spark tools; do
     echo "$want" > "$STAMPS/jars-$part"
   fi
 done
+# The engine's JVM functions (vec_dense, …; mlsql/engine/functions/java): compiled against the
+# jars PySpark ships, so they match the installed Spark exactly and need no download.
+fsrc=$(find mlsql/engine/functions/java -name '*.java' | sort)
+want=$(digest $fsrc "$STAMPS/python")
+if ! stamp_ok functions "$want" || [ ! -f .cache/jars/spark/mlsql-functions.jar ]; then
+  echo "setup: compiling the engine's JVM functions"
+  pyjars=$(.venv/bin/python -c 'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')
+  fout=$(mktemp -d)
+  javac --release 17 -nowarn -cp "$pyjars/*" -d "$fout" $fsrc
+  mkdir -p .cache/jars/spark
+  jar cf .cache/jars/spark/mlsql-functions.jar -C "$fout" .
+  rm -rf "$fout"
+  echo "$want" > "$STAMPS/functions"
+fi
 echo "setup: ready (.venv, .cache/jars)"

@@ -34,3 +34,9 @@ class EngineSession:
     functions: dict[str, Any] = field(default_factory=dict)
     streams: dict[str, Any] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def __post_init__(self) -> None:
+        """Every session has the engine's SQL functions (vec_*: mlsql/engine/functions/)."""
+        from mlsql.engine.functions import register_vector_functions
+
+        register_vector_functions(self.spark)

@@ -10,20 +10,20 @@ model path, the pinned version number and the output kind — never the model.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from mlsql.errors import AnalysisError
 
 if TYPE_CHECKING:
     import pandas as pd
     from pyspark.sql.types import DataType
 
     from mlsql.models.metadata import ModelMetadata
+    from mlsql.models.signature import ModelSignature
 
-# output option -> which PredictModel column(s) the function returns, per task
-OUTPUT_KINDS = ("prediction", "label", "probability", "probabilities", "distance", "struct")
+OUTPUT_KINDS = ("prediction", "label", "probability", "confidence", "probabilities", "distance")
+"""Values of the ``output`` option besides ``struct`` (``label`` = ``prediction``); a model's
+own list is its signature's outputs (``mlsql.models.signature``)."""
 
 
 @dataclass(frozen=True)
@@ -39,66 +39,71 @@ class ModelFunction:
     fields: tuple[tuple[str, str], ...]  # (name, Spark type DDL) of the prediction columns
     options: tuple[tuple[str, str], ...] = ()  # the register statement's options (serving reads
     # `selection` and `versions` from them)
+    signature: ModelSignature | None = field(default=None, compare=False)
+    positive_class: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.algorithm}.`{self.path}` version {self.version} ({self.task}, {self.output})"
+        text = f"{self.algorithm}.`{self.path}` version {self.version} ({self.task}, {self.output})"
+        if self.signature is not None and self.signature.classes is not None:
+            text += f" classes {list(self.signature.classes)}"
+            if self.signature.positive_class is not None:
+                text += f", positive {self.signature.positive_class!r}"
+        return text
 
     def return_type(self) -> str:
         """The Spark DDL type the function returns."""
         if self.output == "struct":
-            return "struct<" + ", ".join(f"{n}: {t}" for n, t in self.fields) + ">"
+            return "struct<" + ", ".join(f"`{n}`: {t}" for n, t in self.fields) + ">"
         return dict(self.fields)[self.output]
 
 
-def label_type(classes: list[Any] | None) -> str:
-    """Spark type of a classifier's labels, from its class values."""
-    values = [c for c in classes or [] if c is not None]
-    if values and all(isinstance(c, bool) for c in values):
-        return "boolean"
-    if values and all(isinstance(c, int) and not isinstance(c, bool) for c in values):
-        return "bigint"
-    if values and all(isinstance(c, int | float) and not isinstance(c, bool) for c in values):
-        return "double"
-    return "string"
+def output_fields(signature: ModelSignature) -> tuple[tuple[str, str], ...]:
+    """(name, Spark DDL type) of a model's prediction columns, from its signature."""
+    return tuple((c.name, c.ddl) for c in signature.outputs)
 
 
-def output_fields(metadata: ModelMetadata) -> tuple[tuple[str, str], ...]:
-    """The prediction columns of a model (see `mlsql.models.loader.OUTPUTS`)."""
-    if metadata.task == "classification":
-        return (
-            ("prediction", label_type(metadata.classes)),
-            ("probability", "double"),
-            ("probabilities", "array<double>"),
-        )
-    if metadata.task == "clustering":
-        return (("prediction", "int"), ("distance", "double"))
-    return (("prediction", "double"),)
-
-
-def describe_model(path: str, version: str | int, algorithm: str, output: str) -> ModelFunction:
+def describe_model(
+    path: str,
+    version: str | int,
+    algorithm: str,
+    output: str,
+    positive_class: str | None = None,
+    metadata: ModelMetadata | None = None,
+) -> ModelFunction:
     """Read a model version's metadata on the driver and pin the version number.
+
+    Args:
+        path: The model path.
+        version: ``latest``, ``best`` or a number (resolved here and pinned).
+        algorithm: The name the script used (the stored algorithm's name is recorded).
+        output: One of the signature's outputs, ``label`` or ``struct``.
+        positive_class: The class whose probability ``probability`` is.
+        metadata: The version's metadata when the caller already read it (then `version`
+            must be its number).
 
     Raises:
         AnalysisError: no such model or version, or an output the model does not have.
     """
+    from mlsql.models.signature import ModelSignature
     from mlsql.models.store import ModelStore
 
     store = ModelStore(path)
     number = store.resolve(_version(version))
-    metadata = store.metadata(number)
-    fields = output_fields(metadata)
+    metadata = metadata if metadata is not None else store.metadata(number)
+    signature = ModelSignature.from_metadata(metadata, positive_class)
     kind = "prediction" if output in ("label", "") else output
-    if kind != "struct" and kind not in dict(fields):
-        names = ", ".join([*dict(fields), "struct"])
-        raise AnalysisError(f"a {metadata.task} model has no output '{output}'; use one of {names}")
-    featurizer = metadata.featurizer()
-    columns = (
-        tuple(featurizer.input_columns)
-        if featurizer
-        else tuple(metadata.extra.get("input_columns", []))
-    )
+    if kind != "struct":
+        signature.output(kind)  # raises for an output the model does not have
     return ModelFunction(
-        str(Path(path).resolve()), number, algorithm, metadata.task, kind, columns, fields
+        str(Path(path).resolve()),
+        number,
+        metadata.algorithm or algorithm,
+        metadata.task,
+        kind,
+        signature.input_names,
+        output_fields(signature),
+        signature=signature,
+        positive_class=positive_class,
     )
 
 
@@ -113,6 +118,7 @@ def spark_udf(fn: ModelFunction) -> Any:
     from pyspark.sql.functions import pandas_udf
 
     path, version, output, names = fn.path, fn.version, fn.output, fn.feature_columns
+    positive = fn.positive_class
 
     def predict(batches: Iterator[tuple[pd.Series, ...]]) -> Iterator[Any]:
         from mlsql.models.cache import get_model
@@ -121,9 +127,9 @@ def spark_udf(fn: ModelFunction) -> Any:
         for columns in batches:
             frame = _features(columns, names, path)
             if output == "struct":
-                yield model.predict(frame)
+                yield model.predict(frame, positive_class=positive)
             else:
-                yield model.predict(frame, outputs=[output])[output]
+                yield model.predict(frame, outputs=[output], positive_class=positive)[output]
 
     # Real (not string) annotations: Spark infers the iterator UDF kind from them.
     predict.__annotations__ = {
@@ -134,13 +140,20 @@ def spark_udf(fn: ModelFunction) -> Any:
 
 
 def _features(columns: Any, names: tuple[str, ...], path: str) -> pd.DataFrame:
-    """The UDF's argument columns as a frame named like the model's training columns."""
+    """The UDF's argument columns as a frame named like the model's training columns.
+
+    Plain arguments bind by position (the analysis check in ``function_calls`` has made sure
+    they are in training order); one struct argument (``fn(struct(*))``, ``fn(*)``) binds by
+    field name.
+    """
     import pandas as pd
 
     if isinstance(columns, pd.Series):
         columns = (columns,)
     if isinstance(columns, pd.DataFrame):
-        columns = tuple(columns[c] for c in columns.columns)
+        return _by_name(columns, names, path)
+    if len(columns) == 1 and isinstance(columns[0], pd.DataFrame):
+        return _by_name(columns[0], names, path)
     if len(columns) != len(names):
         raise ValueError(
             f"the model at {path} reads {len(names)} feature column(s) ({', '.join(names)}) "
@@ -148,6 +161,18 @@ def _features(columns: Any, names: tuple[str, ...], path: str) -> pd.DataFrame:
         )
     # The columns of one Arrow batch share one RangeIndex: no re-indexing copies.
     return pd.DataFrame(dict(zip(names, columns, strict=True)), copy=False)
+
+
+def _by_name(frame: pd.DataFrame, names: tuple[str, ...], path: str) -> pd.DataFrame:
+    missing = [n for n in names if n not in frame.columns]
+    if missing and len(frame.columns) == len(names) and len(names) == 1:
+        return frame.set_axis(list(names), axis=1)
+    if missing:
+        raise ValueError(
+            f"the model at {path} reads {', '.join(names)}; the struct argument lacks"
+            f" {', '.join(missing)}"
+        )
+    return frame[list(names)]
 
 
 def spark_type(ddl: str) -> DataType:

@@ -1,10 +1,12 @@
 """The one model loader: any model version → a ``PredictModel`` with one ``predict(DataFrame)``.
 
 The training worker's evaluation, the Spark prediction UDF and the serving worker all load
-through ``load_model``. Output columns of ``PredictModel.predict``:
+through ``load_model``. ``PredictModel.predict`` returns the output columns of the version's
+``ModelSignature`` (``mlsql.models.signature``, the one place they are defined):
 
 - classification: ``prediction`` (the class in its original type), ``probability`` (of the
-  predicted class: the confidence), ``probabilities`` (one float per class, in the order of
+  positive class: binary models, or with a ``positiveClass``), ``confidence`` (of the
+  predicted class), ``probabilities`` (one float per class, in the order of
   ``metadata.classes``);
 - regression: ``prediction`` (float);
 - clustering: ``prediction`` (cluster id, int) and ``distance`` (to that cluster's centre);
@@ -28,29 +30,21 @@ from mlsql.models.backends import KerasBackend, Scores, SklearnBackend, load_ker
 from mlsql.models.features import Featurizer
 from mlsql.models.labels import LabelInfo
 from mlsql.models.metadata import METADATA_FILE, ModelMetadata
+from mlsql.models.signature import ModelSignature, class_index
+from mlsql.models.signature import output_schema as signature_outputs
 from mlsql.models.store import ModelStore, verify
-
-OUTPUTS = {
-    "classification": [
-        {"name": "prediction", "type": "string"},
-        {"name": "probability", "type": "double"},
-        {"name": "probabilities", "type": "array<double>"},
-    ],
-    "regression": [{"name": "prediction", "type": "double"}],
-    "clustering": [{"name": "prediction", "type": "int"}, {"name": "distance", "type": "double"}],
-}
-"""Output columns per task, with Spark SQL types (a classifier's prediction has its label's)."""
-
-LABEL_TYPES = {bool: "boolean", int: "bigint", float: "double", str: "string"}
 
 
 def output_schema(task: str, label: LabelInfo | None) -> list[dict[str, str]]:
-    """The output columns of a model of `task` (``prediction`` typed like the classes)."""
-    columns = [dict(c) for c in OUTPUTS.get(task, [{"name": "prediction", "type": "string"}])]
-    if task == "classification" and label is not None and label.classes:
-        kinds = {LABEL_TYPES.get(type(c), "string") for c in label.classes}
-        columns[0]["type"] = kinds.pop() if len(kinds) == 1 else "string"
-    return columns
+    """The output columns of a model of `task` as recorded in its metadata (see the signature)."""
+    metadata = ModelMetadata(
+        algorithm="",
+        loader="sklearn",
+        model_file="",
+        task=task,
+        label=label.to_dict() if label is not None else None,
+    )
+    return signature_outputs(metadata)
 
 
 class Backend(Protocol):
@@ -77,6 +71,7 @@ class PredictModel:
         self.user_predict = user_predict
         self.featurizer: Featurizer | None = metadata.featurizer()
         self.label: LabelInfo | None = metadata.label_info()
+        self.signature = ModelSignature.from_metadata(metadata)
 
     @property
     def feature_columns(self) -> list[str]:
@@ -85,31 +80,43 @@ class PredictModel:
             return self.featurizer.input_columns
         return list(self.metadata.extra.get("input_columns", []))
 
-    def predict(self, df: pd.DataFrame, outputs: Sequence[str] | None = None) -> pd.DataFrame:
+    def predict(
+        self,
+        df: pd.DataFrame,
+        outputs: Sequence[str] | None = None,
+        positive_class: Any | None = None,
+    ) -> pd.DataFrame:
         """Predictions for the rows of `df`, index aligned with `df` (columns: module doc).
 
         Args:
             df: the rows, with the model's feature columns.
-            outputs: only these output columns (all when None): a function returning the label
-                alone does not build per-row probability lists.
+            outputs: only these output columns (all of the signature's when None): a function
+                returning the label alone does not build per-row probability lists.
+            positive_class: the class whose probability ``probability`` is (default: the
+                signature's, the second class of a binary model).
         """
         if self.user_predict is not None:
             return _user_frame(self.user_predict(str(self.folder / "artifacts"), df), df.index)
         if self.backend is None or self.featurizer is None:
             raise AnalysisError(f"model {self.folder} has no backend to predict with")
         if df.empty:
-            return self._frame(_empty_scores(self._n_classes()), df.index, outputs)
-        return self._frame(self.backend.scores(self.featurizer.transform(df)), df.index, outputs)
+            return self._frame(_empty_scores(self._n_classes()), df.index, outputs, positive_class)
+        scores = self.backend.scores(self.featurizer.transform(df))
+        return self._frame(scores, df.index, outputs, positive_class)
 
     def _n_classes(self) -> int:
         return len(self.metadata.classes or [])
 
     def _frame(
-        self, scores: Scores, index: pd.Index, outputs: Sequence[str] | None = None
+        self,
+        scores: Scores,
+        index: pd.Index,
+        outputs: Sequence[str] | None = None,
+        positive_class: Any | None = None,
     ) -> pd.DataFrame:
         task = self.metadata.task
         if task == "classification" and self.label is not None:
-            return self._classification_frame(scores, index, outputs)
+            return self._classification_frame(scores, index, outputs, positive_class)
         if task == "clustering":
             return pd.DataFrame(
                 {
@@ -123,19 +130,33 @@ class PredictModel:
         )
 
     def _classification_frame(
-        self, scores: Scores, index: pd.Index, outputs: Sequence[str] | None
+        self,
+        scores: Scores,
+        index: pd.Index,
+        outputs: Sequence[str] | None,
+        positive_class: Any | None,
     ) -> pd.DataFrame:
         assert self.label is not None
-        want = set(outputs) if outputs else {"prediction", "probability", "probabilities"}
+        signature = self.signature
+        positive = signature.positive_index
+        if positive_class is not None:
+            positive = class_index(signature.classes or (), positive_class)
+        want = list(outputs) if outputs else list(signature.output_names)
+        if "probability" in want and positive is None:
+            signature.output("probability")  # raises, saying why there is none
         codes = np.asarray(scores.codes)
         proba = np.asarray(scores.proba)
+        rows = np.arange(len(codes))
         columns: dict[str, Any] = {}
-        if "prediction" in want:
-            columns["prediction"] = self.label.decode(codes).set_axis(index)
-        if "probability" in want:
-            columns["probability"] = proba[np.arange(len(codes)), codes] if len(codes) else []
-        if "probabilities" in want:
-            columns["probabilities"] = list(proba)
+        for name in want:
+            if name == "prediction":
+                columns[name] = self.label.decode(codes).set_axis(index)
+            elif name == "probability":
+                columns[name] = proba[:, positive] if len(codes) else []
+            elif name == "confidence":
+                columns[name] = proba[rows, codes] if len(codes) else []
+            elif name == "probabilities":
+                columns[name] = list(proba)
         return pd.DataFrame(columns, index=index)
 
 

@@ -33,7 +33,6 @@ from pathlib import Path
 
 from mlsql.errors import AnalysisError, WorkerError
 from mlsql.models.metadata import ENGINE, FORMAT_VERSION, METADATA_FILE, ModelMetadata
-from mlsql.models.metrics import is_better
 
 MARKER_FILE = ".mlsql-model"
 VERSION_DIR = re.compile(r"^_model_(\d+)$")
@@ -156,15 +155,10 @@ class ModelStore:
         return number
 
     def best(self) -> int:
-        """The version with the best primary metric of its task (latest among equals)."""
-        best: tuple[int, ModelMetadata] | None = None
-        for number in self.versions():
-            meta = ModelMetadata.read(self.version_dir(number))  # loading verifies checksums
-            if best is None or not is_better(meta.task, best[1].metrics, meta.metrics):
-                best = (number, meta)
-        if best is None:
-            raise AnalysisError(f"no model versions under {self.path}")
-        return best[0]
+        """The version the last train statement marked best (``mlsql.models.selection``)."""
+        from mlsql.models.selection import best_version
+
+        return best_version(self)
 
     def new_staging(self) -> Path:
         """Creates an empty staging folder inside the model path (removing stale ones first)."""

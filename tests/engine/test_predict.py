@@ -68,10 +68,11 @@ def with_iris(session, iris: pd.DataFrame):
 @pytest.mark.parametrize("name", ["rf", "lr"])
 def test_registered_function_equals_sklearn(run, with_iris, iris, trained, name: str) -> None:
     cols = ", ".join(FEATURES)
+    alg = "RandomForest" if name == "rf" else "LogisticRegression"
     rows = run(
-        f"""register RandomForest.`{trained[name]}` as m_label;
-        register RandomForest.`{trained[name]}` as m_proba options output="probabilities";
-        register RandomForest.`{trained[name]}` as m_conf options output="probability";
+        f"""register {alg}.`{trained[name]}` as m_label;
+        register {alg}.`{trained[name]}` as m_proba options output="probabilities";
+        register {alg}.`{trained[name]}` as m_conf options output="confidence";
         select id, m_label({cols}) as label, m_proba({cols}) as proba, m_conf({cols}) as conf
         from iris order by id as out;"""
     ).rows()
@@ -95,12 +96,12 @@ def test_predict_statement_adds_label_confidence_probabilities(
         *FEATURES,
         "species",
         "prediction",
-        "probability",
+        "confidence",
         "probabilities",
     }
     est = _sklearn("rf", iris)
     assert [r["prediction"] for r in rows] == list(est.predict(iris[FEATURES].to_numpy()))
-    assert all(abs(r["probability"] - max(r["probabilities"])) < 1e-12 for r in rows)
+    assert all(abs(r["confidence"] - max(r["probabilities"])) < 1e-12 for r in rows)
 
 
 def test_function_in_where_group_by_and_join(run, with_iris, iris, trained) -> None:
@@ -122,7 +123,7 @@ def test_struct_output_and_versions(run, with_iris, trained, tmp_path: Path) -> 
         f"""register RandomForest.`{trained["rf"]}` as rf_all options output="struct" and version="0";
         select rf_all({cols}) as p from iris where id = 0 as one;"""
     ).rows()[0]["p"]
-    assert row["prediction"] == "setosa" and row["probability"] == max(row["probabilities"])
+    assert row["prediction"] == "setosa" and row["confidence"] == max(row["probabilities"])
     with pytest.raises(AnalysisError) as info:
         run(f'register RandomForest.`{trained["rf"]}` as bad options version="9";')
     assert "9" in info.value.message

@@ -48,8 +48,8 @@ def test_classifier_streams_epochs_and_matches_the_keras_model(tmp_path) -> None
     np.testing.assert_allclose(np.vstack(out["probabilities"]), expected, rtol=1e-5, atol=1e-6)
     classes = np.asarray(model.metadata.classes)
     np.testing.assert_array_equal(out["prediction"], classes[expected.argmax(axis=1)])
-    np.testing.assert_allclose(out["probability"], expected.max(axis=1), rtol=1e-5)
-    assert list(out.columns) == ["prediction", "probability", "probabilities"]
+    np.testing.assert_allclose(out["confidence"], expected.max(axis=1), rtol=1e-5)
+    assert list(out.columns) == ["prediction", "confidence", "probabilities"]
     assert isinstance(out["prediction"].iloc[0], str)
 
 

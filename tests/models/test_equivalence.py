@@ -214,7 +214,9 @@ def test_equals_scikit_learn(tmp_path, case: Case) -> None:
         assert model.metadata.classes == list(estimator.classes_)
         np.testing.assert_allclose(np.vstack(out["probabilities"]), proba, rtol=1e-12, atol=1e-12)
         chosen = proba[np.arange(len(proba)), np.searchsorted(estimator.classes_, expected_pred)]
-        np.testing.assert_allclose(out["probability"], chosen, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(out["confidence"], chosen, rtol=1e-12, atol=1e-12)
+        if len(proba[0]) == 2:  # binary: P(second sorted class), scikit-learn's predict_proba[:, 1]
+            np.testing.assert_allclose(out["probability"], proba[:, 1], rtol=1e-12, atol=1e-12)
         expected = _expected_classification(eval_df[case.label], expected_pred, proba)
     elif result.task == "regression":
         np.testing.assert_allclose(out["prediction"], expected_pred, rtol=1e-12)

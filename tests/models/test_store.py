@@ -177,9 +177,9 @@ def test_metadata_describes_the_model(tmp_path) -> None:
     assert [c["name"] for c in meta.features["columns"]] == list(iris().columns[:4])
     assert {"python", "scikit-learn", "numpy", "skops"} <= set(meta.libraries)
     assert meta.status == "success" and meta.run_id == "r1" and meta.created
-    assert meta.outputs == [
-        {"name": "prediction", "type": "string"},
-        {"name": "probability", "type": "double"},
-        {"name": "probabilities", "type": "array<double>"},
+    assert [(o["name"], o["type"]) for o in meta.outputs] == [
+        ("prediction", "string"),
+        ("confidence", "double"),
+        ("probabilities", "array<double>"),
     ]
     assert meta.extra["evaluated_on"] == "validation"

@@ -52,6 +52,11 @@ def _show_jobs(stmt: CommandStatement, ctx: RunContext) -> Table:
 def _desc(stmt: CommandStatement, ctx: RunContext) -> Table:
     if not stmt.args:
         raise ctx.error(AnalysisError, "`!desc` needs a table name: `!desc <table>;`", stmt)
+    from mlsql.engine.compilers.register import describe_model_table
+
+    model = describe_model_table(stmt, ctx)  # a model function or path: its signature
+    if model is not None:
+        return model
     schema = ctx.spark.table(stmt.args[0]).schema
     rows = [(f.name, f.dataType.simpleString(), bool(f.nullable)) for f in schema.fields]
     df = ctx.spark.createDataFrame(rows, "col_name string, data_type string, nullable boolean")

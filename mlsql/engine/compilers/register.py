@@ -1,8 +1,14 @@
 """`register Alg.`path` as fn [options …]`, `unregister fn`, and `predict t as Alg.`path``.
 
 Options of register/predict: `version` (latest | best | a number; pinned when the statement
-runs), and for register `output` (prediction/label, probability, probabilities, distance, or
-struct with all of them).
+runs), `algIndex` (the version of that parameter group), `autoSelectByMetric` (the best version
+by that metric; see `mlsql.models.selection`), `positiveClass` (the class whose probability
+`probability` is; default the second of a binary model's sorted classes), and for register
+`output` (prediction/label, probability, confidence, probabilities, distance, or struct with
+all of them; see `mlsql.models.signature`).
+
+The algorithm name must be the stored model's, an alias or a family name
+(`mlsql.models.families`): `register NaiveBayes.`<a RandomForest path>`` is refused.
 """
 
 from __future__ import annotations
@@ -11,21 +17,49 @@ from dataclasses import replace
 
 from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
-from mlsql.engine.prediction import describe_model, spark_udf
+from mlsql.engine.prediction import ModelFunction, describe_model, spark_udf
 from mlsql.errors import AnalysisError
-from mlsql.parser.ast import PredictStatement, RegisterStatement, UnregisterStatement, options_dict
+from mlsql.parser.ast import (
+    CommandStatement,
+    PredictStatement,
+    RegisterStatement,
+    UnregisterStatement,
+    options_dict,
+)
+
+
+def model_function(
+    stmt: RegisterStatement | PredictStatement, ctx: RunContext, output: str
+) -> ModelFunction:
+    """The model version a register/predict statement names, checked against its algorithm."""
+    from mlsql.models.families import check_family
+    from mlsql.models.selection import choose_version
+    from mlsql.models.store import ModelStore
+
+    options = options_dict(stmt.options)
+    path = ctx.resolve_path(stmt.path)
+    store = ModelStore(path)
+    number = choose_version(
+        store,
+        options.get("version", "latest"),
+        options.get("algIndex"),
+        options.get("autoSelectByMetric"),
+    )
+    metadata = store.metadata(number)
+    try:
+        check_family(stmt.algorithm, metadata.algorithm, stmt.path)
+    except AnalysisError as err:
+        raise ctx.error(AnalysisError, err.message, stmt) from err
+    return describe_model(
+        path, number, stmt.algorithm, output, options.get("positiveClass"), metadata
+    )
 
 
 @compiles(RegisterStatement)
 def compile_register(stmt: RegisterStatement, ctx: RunContext) -> None:
     """Create the SQL function in the session's Spark session."""
     options = options_dict(stmt.options)
-    fn = describe_model(
-        ctx.resolve_path(stmt.path),
-        options.get("version", "latest"),
-        stmt.algorithm,
-        options.get("output", "prediction"),
-    )
+    fn = model_function(stmt, ctx, options.get("output", "prediction"))
     ctx.spark.udf.register(stmt.function, spark_udf(fn))
     ctx.session.functions[stmt.function] = replace(fn, options=tuple(options.items()))
 
@@ -47,10 +81,7 @@ def compile_predict(stmt: PredictStatement, ctx: RunContext) -> Table:
     """Every row of the table with the model's prediction columns added."""
     from pyspark.sql import functions as F
 
-    options = options_dict(stmt.options)
-    fn = describe_model(
-        ctx.resolve_path(stmt.path), options.get("version", "latest"), stmt.algorithm, "struct"
-    )
+    fn = model_function(stmt, ctx, "struct")
     df = ctx.spark.table(stmt.table)
     missing = [c for c in fn.feature_columns if c not in df.columns]
     if missing:
@@ -66,3 +97,28 @@ def compile_predict(stmt: PredictStatement, ctx: RunContext) -> Table:
     if stmt.output:
         result.createOrReplaceTempView(stmt.output)
     return Table(df=result, name=stmt.output)
+
+
+def describe_model_table(stmt: CommandStatement, ctx: RunContext) -> Table | None:
+    """`!desc <function>` or `!desc <model path> [version]`: the model's signature (its inputs,
+    outputs, and classes in probability order), or None when the name is neither."""
+    from mlsql.models.signature import ModelSignature
+    from mlsql.models.store import ModelStore
+
+    name = stmt.args[0].strip("`")
+    fn = ctx.session.functions.get(name)
+    signature = getattr(fn, "signature", None)
+    if signature is None and ("/" in name or name.startswith(".")):
+        store = ModelStore(ctx.resolve_path(name))
+        if not store.versions():
+            return None
+        version = stmt.args[1] if len(stmt.args) > 1 else "latest"
+        metadata = store.metadata(store.resolve(version))
+        signature = ModelSignature.from_metadata(metadata)
+    if signature is None:
+        return None
+    rows = signature.describe()
+    if fn is not None:
+        rows = [("function", "output", fn.output), *rows]
+    df = ctx.spark.createDataFrame(rows, "section string, name string, details string")
+    return Table(df=df)

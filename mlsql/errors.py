@@ -13,7 +13,8 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A region of a script: 1-based line, 0-based column, character offsets [start, stop)."""
+    """A region of a script: 1-based line, 0-based column (shown 1-based through
+    `display_column`), character offsets [start, stop)."""
 
     line: int
     column: int
@@ -24,14 +25,21 @@ class Span:
     source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The span as JSON-able dict."""
+        """The span as JSON-able dict (1-based columns, as every face shows them)."""
         return {
             "line": self.line,
-            "column": self.column,
+            "column": display_column(self.column),
             "endLine": self.end_line,
-            "endColumn": self.end_column,
+            "endColumn": self.end_column,  # exclusive 0-based = inclusive 1-based
             "source": self.source,
         }
+
+
+def display_column(column: int | None) -> int | None:
+    """The column users see: 1-based, like the line. Positions are stored 0-based (as ANTLR
+    reports them); every face (rendered text, REST JSON, analyze output) shows them through
+    this one function."""
+    return None if column is None else column + 1
 
 
 def snippet(text: str, line: int, column: int, width: int = 1) -> str:
@@ -60,15 +68,15 @@ class ErrorDetail:
         """`source:line:column: message` followed by the underlined snippet."""
         where = ""
         if self.line is not None:
-            where = f"{self.source or '<script>'}:{self.line}:{(self.column or 0) + 1}: "
+            where = f"{self.source or '<script>'}:{self.line}:{display_column(self.column or 0)}: "
         return f"{where}{self.message}" + (f"\n{self.snippet}" if self.snippet else "")
 
     def to_dict(self) -> dict[str, Any]:
-        """The detail as JSON-able dict (REST responses, analyze mode)."""
+        """The detail as JSON-able dict (REST responses, analyze mode); the column is 1-based."""
         return {
             "message": self.message,
             "line": self.line,
-            "column": self.column,
+            "column": display_column(self.column),
             "source": self.source,
             "snippet": self.snippet,
             "offending": self.offending,
@@ -129,13 +137,13 @@ class MLSQLError(Exception):
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form used by the REST API and the CLI's json output."""
+        """JSON form used by the REST API and the CLI's json output (1-based column)."""
         return {
             "code": self.code,
             "message": self.message,
             "statement": self.statement,
             "line": self.line,
-            "column": self.column,
+            "column": display_column(self.column),
             "hint": self.hint,
             "errors": [d.to_dict() for d in self.details],
         }

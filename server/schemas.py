@@ -249,7 +249,7 @@ class ErrorBody(_Camel):
     message: str
     statement: str | None = None
     line: int | None = Field(None, description="1-based line of the first problem.")
-    column: int | None = Field(None, description="0-based column of the first problem.")
+    column: int | None = Field(None, description="1-based column of the first problem.")
     hint: str | None = None
     errors: list[dict[str, Any]] = Field(default_factory=list, description="Every problem found.")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from mlsql.errors import Span
+from mlsql.errors import Span, display_column
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -224,5 +224,5 @@ def to_json(node: Any) -> Any:
         else:
             out[f.name] = to_json(value)
     if node.span is not None and isinstance(node, Statement):
-        out["position"] = {"line": node.span.line, "column": node.span.column}
+        out["position"] = {"line": node.span.line, "column": display_column(node.span.column)}
     return out

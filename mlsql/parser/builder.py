@@ -18,6 +18,7 @@ from mlsql.parser.generated.MLSQLLexer import MLSQLLexer
 from mlsql.parser.generated.MLSQLParser import MLSQLParser
 from mlsql.parser.generated.MLSQLVisitor import MLSQLVisitor
 from mlsql.parser.listener import PlainErrorStrategy, SyntaxErrorCollector, lexical_errors
+from mlsql.parser.runaway import blame_runaway_string
 
 SAVE_MODES = {
     "overwrite": "overwrite",
@@ -48,6 +49,7 @@ def syntax_tree(text: str, source: str | None = None) -> tuple[Any, list[ErrorDe
     parser._errHandler = PlainErrorStrategy()
     tree = parser.script()
     details = sorted(collector.details, key=lambda d: (d.line or 0, d.column or 0))
+    details = blame_runaway_string(details, stream.tokens, MLSQLLexer.STRING, collector)
     return tree, details
 
 

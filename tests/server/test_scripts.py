@@ -74,7 +74,7 @@ def test_malformed_script_is_400_with_position(client: httpx.Client) -> None:
     assert response.status_code == 400
     error = response.json()
     assert error["code"] == "syntax"
-    assert (error["line"], error["column"]) == (2, 21)
+    assert (error["line"], error["column"]) == (2, 22)  # 1-based, as the CLI shows it
     assert error["errors"] and error["errors"][0]["line"] == 2
 
 

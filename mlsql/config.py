@@ -48,11 +48,38 @@ class KafkaSettings(BaseModel):
     request_timeout_s: float = 15.0
 
 
+class OwnerPolicy(BaseModel):
+    """What one owner may do beyond the safe default, and its limits (`security.owners.<name>`).
+
+    The engine enforces the grants for runs that carry a policy (every REST job); the server
+    enforces the limits. Unset fields of an owner's table fall back to `security.default_policy`.
+    """
+
+    allow_reflection: bool = False  # reflect, java_method, try_reflect, SELECT TRANSFORM
+    allow_user_code: bool = False  # PythonAlg, SKLearn outside sklearn.*, add jar, create function
+    allow_spark_conf: list[str] = Field(default_factory=list)  # extra conf keys (`prefix.*`, `*`)
+    max_concurrent_jobs: int = 0  # 0: only the server's pool bounds it
+    max_queued_jobs: int = 0  # 0: only the server's queue bounds it
+    requests_per_minute: int = 0  # 0: unlimited
+
+
 class SecuritySettings(BaseModel):
     """Switches that are off by default."""
 
     allow_shell_set: bool = False
+    # Non-empty: every path a script reaches lies under one of these roots; `{owner}` in a root
+    # is replaced by the owner that runs the script (one sandbox per owner).
     allowed_path_roots: list[str] = Field(default_factory=list)
+    default_policy: OwnerPolicy = Field(default_factory=OwnerPolicy)
+    owners: dict[str, OwnerPolicy] = Field(default_factory=dict)
+
+    def policy_for(self, owner: str) -> OwnerPolicy:
+        """The owner's policy: its own table over `default_policy`."""
+        own = self.owners.get(owner)
+        if own is None:
+            return self.default_policy
+        merged = {**self.default_policy.model_dump(), **own.model_dump(exclude_unset=True)}
+        return OwnerPolicy.model_validate(merged)
 
 
 class TrainingSettings(BaseModel):
@@ -68,7 +95,14 @@ class ServerSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = 9003
+    # Legacy single token: it identifies `access_token_owner` with the admin role.
     access_token: str = ""
+    access_token_owner: str = "admin"
+    # owner -> sha256 hex of its token(s) (`mlsql token hash`); or a TOML file of the same shape
+    # (`[tokens]` and `admins`). With tokens a request acts only as its token's owner.
+    tokens: dict[str, str | list[str]] = Field(default_factory=dict)
+    tokens_file: str = ""
+    admins: list[str] = Field(default_factory=list)  # owners that may act for any owner
     callback_allowlist: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
     max_request_bytes: int = 1_000_000
     max_concurrent_jobs: int = 4

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from mlsql.config import Config
     from mlsql.engine.engine import Engine
+    from mlsql.engine.sandbox import Sandbox
     from mlsql.parser.ast import Statement
 
 
@@ -59,6 +60,7 @@ class RunContext:
     sources: list[SourceFrame] = field(default_factory=list)
     last: Table | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    sandbox: Sandbox | None = None  # the owner's paths and grants (mlsql.engine.sandbox)
 
     @property
     def spark(self) -> SparkSession:
@@ -92,7 +94,9 @@ class RunContext:
         return err
 
     def resolve_path(self, path: str) -> str:
-        """A user path checked against the configured allowed roots (see `mlsql.engine.paths`)."""
+        """A user path checked against the owner's roots (see `mlsql.engine.sandbox`)."""
+        if self.sandbox is not None:
+            return self.sandbox.check_path(path)
         from mlsql.engine.paths import check_path
 
         return check_path(path, self.config)

@@ -16,6 +16,7 @@ from mlsql.engine.compilers import compiler_for
 from mlsql.engine.context import Origin, RunContext, SourceFrame
 from mlsql.engine.jobs import Job
 from mlsql.engine.result import ScriptResult
+from mlsql.engine.sandbox import Sandbox
 from mlsql.engine.session import EngineSession
 from mlsql.engine.spark_errors import is_spark_error, sql_position, translate
 from mlsql.engine.variables import builtin_variables, substitute_statement
@@ -33,6 +34,7 @@ from mlsql.parser.ast import IncludeStatement, SelectStatement, SqlStatement, St
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from mlsql.config import OwnerPolicy
     from mlsql.engine.prediction import ModelFunction
     from mlsql.kafka.broker import EmbeddedBroker
 
@@ -152,8 +154,12 @@ class Engine:
         session: EngineSession | str | None = None,
         variables: dict[str, str] | None = None,
         job: Job | None = None,
+        policy: OwnerPolicy | None = None,
     ) -> ScriptResult:
         """Parse and run a script; returns its last table.
+
+        `policy` is the grants of `job.owner` (`security.owners`); None runs the local user's
+        own script with every grant. Paths are confined to the owner's roots either way.
 
         Raises:
             MLSQLError: a syntax, analysis, execution, worker or cancellation error.
@@ -164,7 +170,11 @@ class Engine:
         job.statement_count = len(script.statements)
         base = Path(source).resolve().parent if source else Path.cwd()
         ctx = RunContext(
-            engine=self, session=sess, job=job, sources=[SourceFrame(source, text, base)]
+            engine=self,
+            session=sess,
+            job=job,
+            sources=[SourceFrame(source, text, base)],
+            sandbox=Sandbox.for_run(self.config, job.owner, policy),
         )
         with sess.lock:
             sess.variables.update(variables or {})
@@ -218,6 +228,8 @@ class Engine:
 
     def _run_statement(self, stmt: Statement, ctx: RunContext) -> Any:
         try:
+            if ctx.sandbox is not None and ctx.sandbox.active:
+                return _sandboxed(compiler_for(stmt), stmt, ctx, ctx.sandbox)
             return compiler_for(stmt)(stmt, ctx)
         except MLSQLError as err:
             if err.span is None and err.statement is None:
@@ -243,7 +255,12 @@ class Engine:
                 AnalysisError, f"unknown include source '{stmt.source}'; use file.`path`", stmt
             )
         file = (ctx.source.base_dir / stmt.path).resolve()
-        ctx.resolve_path(str(file))
+        try:
+            ctx.resolve_path(str(file))
+        except MLSQLError as err:
+            err.statement = err.statement or _describe(stmt)
+            _position(err, stmt, ctx)
+            raise
         chain = [frame.name for frame in ctx.sources]
         if str(file) in chain:
             cycle = " -> ".join([*(str(c) for c in chain), str(file)])
@@ -258,6 +275,22 @@ class Engine:
             self._execute(script.statements, ctx, top_level=False)
         finally:
             ctx.sources.pop()
+
+
+def _sandboxed(compiler: Any, stmt: Statement, ctx: RunContext, sandbox: Sandbox) -> Any:
+    """Check the statement, compile it, check what its table reads (see engine.sandbox)."""
+    from mlsql.engine.sandbox.checks import check_statement
+
+    check_statement(sandbox, stmt, ctx)
+    table = compiler(stmt, ctx)
+    if table is not None and sandbox.confines_paths:
+        try:
+            sandbox.check_table(table.df)
+        except MLSQLError:
+            if table.name:
+                ctx.spark.catalog.dropTempView(table.name)
+            raise
+    return table
 
 
 def _describe(stmt: Statement) -> str:

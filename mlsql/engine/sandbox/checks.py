@@ -127,7 +127,7 @@ def _train(sandbox: Sandbox, stmt: ast.ModelStatement, ctx: RunContext) -> None:
         algorithm = get_algorithm(stmt.algorithm)
     except MLSQLError:
         return  # the compiler reports the unknown name
-    if getattr(algorithm, "runs_user_code", False) or algorithm.family == "python":
+    if algorithm.runs_user_code or algorithm.family == "python":
         sandbox.require("allow_user_code", "user_code", f"{algorithm.name} runs user code")
     for key, value in options.items():
         if key.rsplit(".", 1)[-1].lower() == rules.MODULE_OPTION:

@@ -80,7 +80,7 @@ BUILTIN = (
     Algorithm("SVC", "sklearn", {"classification": "sklearn.svm:SVC"}, calibrate=True),
     Algorithm("KMeans", "sklearn", {"clustering": "sklearn.cluster:KMeans"}),
     Algorithm("SKLearn", "sklearn", {}, ("ScikitLearn", "SKLearnAlg")),
-    Algorithm("PythonAlg", "python", {}, ("PythonAlgorithm", "Python")),
+    Algorithm("PythonAlg", "python", {}, ("PythonAlgorithm", "Python"), runs_user_code=True),
     Algorithm("DNNClassifier", "keras", {"classification": "keras"}, standardize=True),
     Algorithm("DNNRegressor", "keras", {"regression": "keras"}, standardize=True),
 )

@@ -34,6 +34,8 @@ class Algorithm:
         calibrate: Wrap the estimator in ``CalibratedClassifierCV`` for probabilities (SVMs).
         whole_floats_are_classes: Read whole-valued float labels as classes (MLSQL classifiers).
         standardize: Default of the ``standardize`` option.
+        runs_user_code: Trains or predicts with code the script names (``PythonAlg``); the
+            engine's sandbox runs it only for owners granted ``allow_user_code``.
         description: One line for ``!show`` listings.
     """
 
@@ -47,6 +49,7 @@ class Algorithm:
     whole_floats_are_classes: bool = False
     standardize: bool = False
     description: str = ""
+    runs_user_code: bool = False
 
     @property
     def tasks(self) -> tuple[str, ...]:

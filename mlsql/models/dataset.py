@@ -6,12 +6,15 @@ frames: ``frame_source`` converts batch by batch, ``read_frame`` concatenates on
 estimators that need all rows in memory).
 
 The validation split is by row content, not position: a row is held out when a seeded hash of
-its values falls under ``fraction``. Every pass, in whatever order Kafka delivers partitions,
-holds out the same rows, which streamed (Keras) training relies on.
+its values falls under ``fraction``. Every pass, in whatever order Kafka delivers partitions
+and however the rows are cut into batches, holds out the same rows, which streamed (Keras)
+training relies on, and two algorithms trained on one table are evaluated on the same rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -25,6 +28,7 @@ BatchSource = Callable[[], Iterator[pa.RecordBatch]]
 
 _BUCKETS = 1_000_000
 _GOLDEN = 0x9E3779B97F4A7C15
+_PRIME = 0x100000001B3
 
 
 def frame_source(batches: BatchSource) -> FrameSource:
@@ -46,20 +50,53 @@ def read_frame(frames: FrameSource) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
-def _hashable(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_object_dtype(series.dtype):
-        return series.map(lambda v: repr(v.tolist() if isinstance(v, np.ndarray) else v))
-    return series
+def _column_hash(series: pd.Series) -> np.ndarray:
+    """uint64 hashes of a column's values that depend on the values only, not on the dtype a
+    batch happened to get (an int column with a null arrives as floats, a bool column with a
+    null as objects): numbers and booleans hash as float64, timestamps as UTC nanoseconds,
+    everything else as its text."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        values = pd.to_numeric(series, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        return pd.util.hash_array(values)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        stamps = pd.to_datetime(series, utc=True).astype("datetime64[ns, UTC]")
+        return pd.util.hash_array(stamps.array.asi8)
+    non_null = series.dropna()
+    if len(non_null) and all(
+        isinstance(v, bool | int | float | np.number | decimal.Decimal) for v in non_null
+    ):
+        values = pd.to_numeric(series.astype(object), errors="coerce").to_numpy(np.float64)
+        return pd.util.hash_array(values)
+    text = series.map(_text, na_action="ignore").astype(object)
+    if len(non_null) < len(series):
+        text = text.where(series.notna(), "\x00null")
+    return pd.util.hash_array(text.to_numpy(object))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, dt.datetime):
+        return pd.Timestamp(value).isoformat()
+    return value if isinstance(value, str) else repr(value)
 
 
 def validation_mask(df: pd.DataFrame, fraction: float, seed: int) -> np.ndarray:
-    """Which rows of `df` belong to the held-out validation part (seeded, order-independent)."""
+    """Which rows of `df` belong to the held-out validation part.
+
+    A function of each row's values and the seed only: not of row order, batching, partitioning
+    or the dtypes a batch happened to get (``_column_hash``); columns are combined in name
+    order. So two algorithms trained on one table hold out the same rows.
+    """
     if fraction <= 0 or df.empty:
         return np.zeros(len(df), dtype=bool)
-    has_objects = any(pd.api.types.is_object_dtype(t) for t in df.dtypes)
-    hashable = df.apply(_hashable) if has_objects else df
-    hashes = pd.util.hash_pandas_object(hashable, index=False).to_numpy(np.uint64)
-    mixed = (hashes ^ np.uint64(seed * _GOLDEN % 2**64)) * np.uint64(_GOLDEN)
+    hashes = np.zeros(len(df), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for position in sorted(range(df.shape[1]), key=lambda i: str(df.columns[i])):
+            column = df.iloc[:, position]
+            hashes = hashes * np.uint64(_PRIME) + _column_hash(column)
+        mixed = (hashes ^ np.uint64(seed * _GOLDEN % 2**64)) * np.uint64(_GOLDEN)
     mixed ^= mixed >> np.uint64(31)
     return (mixed % np.uint64(_BUCKETS)) < np.uint64(int(fraction * _BUCKETS))
 

@@ -5,7 +5,8 @@ Keys (all optional; values are script strings):
 - ``labelCol``: the label column (none for clustering).
 - ``featuresCol`` / ``featureCol`` / ``inputCol``: one vector column; ``featureCols``: a
   comma-separated column list; ``excludeCols``: columns left out of the default "all columns".
-- ``autoFeatures`` (default true), ``standardize`` (default false; true for DNNs),
+- ``autoFeatures`` (default true), ``standardize`` or Spark's ``standardization`` (default
+  false; true for DNNs and, as in Spark ML, for LogisticRegression, LinearRegression and SVM),
   ``maxCategories`` (20), ``textFeatures`` (256): see ``mlsql.models.features``.
 - ``task``: ``classification``, ``regression`` or ``clustering`` (overrides inference).
 - ``seed``: seeds the split, the estimator's ``random_state`` and Keras.
@@ -25,7 +26,12 @@ from mlsql.errors import AnalysisError
 from mlsql.models.algorithms.base import Algorithm, TrainOptions
 from mlsql.models.features import FeatureSpec
 from mlsql.models.labels import normalise_task
-from mlsql.models.params import FRAMEWORK_KEYS, is_estimator_key, parse_value
+from mlsql.models.params import (
+    FRAMEWORK_KEYS,
+    STANDARDIZED_BY_DEFAULT,
+    is_estimator_key,
+    parse_value,
+)
 
 VECTOR_KEYS = ("featuresCol", "featureCol", "inputCol")
 EXTRA_KEYS = ("moduleName", "className", "pythonFile", "code")
@@ -51,6 +57,11 @@ def _number(params: Mapping[str, Any], key: str, default: float, low: float, hig
     return float(value)
 
 
+def _standardize(algorithm: Algorithm, params: Mapping[str, Any]) -> bool:
+    default = algorithm.standardize or algorithm.name in STANDARDIZED_BY_DEFAULT
+    return _bool(params, "standardize", _bool(params, "standardization", default))
+
+
 def feature_spec(algorithm: Algorithm, params: Mapping[str, Any]) -> FeatureSpec:
     """The feature spec that the options of a group describe."""
     vector = next((str(params[k]) for k in VECTOR_KEYS if params.get(k)), None)
@@ -60,7 +71,7 @@ def feature_spec(algorithm: Algorithm, params: Mapping[str, Any]) -> FeatureSpec
         columns=columns,
         exclude=_names(params.get("excludeCols", "")),
         auto=_bool(params, "autoFeatures", True),
-        standardize=_bool(params, "standardize", algorithm.standardize),
+        standardize=_standardize(algorithm, params),
         max_categories=int(_number(params, "maxCategories", 20, 1, 100_000)),
         text_features=int(_number(params, "textFeatures", 256, 1, 1 << 20)),
     )

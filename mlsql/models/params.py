@@ -91,7 +91,6 @@ IGNORED_SPARK_PARAMS = frozenset(
         "rawPredictionCol",
         "leafCol",
         "validationIndicatorCol",
-        "standardization",
         "blockSize",
         "smoothing",
         "modelType",
@@ -110,6 +109,7 @@ FRAMEWORK_KEYS = frozenset(
         "task",
         "autoFeatures",
         "standardize",
+        "standardization",
         "maxCategories",
         "textFeatures",
         "validationFraction",
@@ -124,6 +124,12 @@ FRAMEWORK_KEYS = frozenset(
     }
 )
 IGNORED_PREFIXES = ("kafkaParam.", "systemParam.", "fitParam.")
+
+STANDARDIZED_BY_DEFAULT = frozenset({"LogisticRegression", "LinearRegression", "SVM"})
+"""Algorithms whose features are standardised unless ``standardization="false"``: Spark ML's
+``LogisticRegression``, ``LinearRegression`` and ``LinearSVC`` default ``standardization`` to
+true (regularisation then weighs every feature on one scale). ``standardization`` (Spark's
+name) and ``standardize`` mean the same framework option."""
 
 _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$|^[+-]?(inf|nan)$", re.I)

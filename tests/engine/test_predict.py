@@ -51,10 +51,13 @@ def _sklearn(name: str, iris: pd.DataFrame):
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
 
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     est = (
         RandomForestClassifier(n_estimators=25, random_state=5)
-        if name == "rf"
-        else LogisticRegression(max_iter=300, random_state=5)
+        if name == "rf"  # LogisticRegression standardizes by default, as in Spark ML
+        else make_pipeline(StandardScaler(), LogisticRegression(max_iter=300, random_state=5))
     )
     return est.fit(iris[FEATURES].to_numpy(), iris.species.to_numpy())
 

@@ -44,6 +44,8 @@ def _cases() -> list[Case]:
     )
     from sklearn.linear_model import LinearRegression, LogisticRegression
     from sklearn.naive_bayes import GaussianNB
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler  # Spark ML's standardization=true
 
     return [
         Case(
@@ -71,7 +73,7 @@ def _cases() -> list[Case]:
             "LogisticRegression",
             "iris",
             {"maxIter": "500", "seed": "7"},
-            LogisticRegression(max_iter=500, random_state=7),
+            make_pipeline(StandardScaler(), LogisticRegression(max_iter=500, random_state=7)),
             "classification",
             exact=False,
         ),

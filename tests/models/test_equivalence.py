@@ -69,6 +69,15 @@ def _svm(est: Any) -> Any:
     return CalibratedClassifierCV(est, ensemble=False, cv=3)
 
 
+def _scaled(est: Any) -> Any:
+    """Spark ML's `standardization` (default true for LogisticRegression, LinearRegression and
+    the linear SVM) is scikit-learn's StandardScaler before the estimator."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), est)
+
+
 CASES = [
     Case(
         "RandomForest",
@@ -114,7 +123,7 @@ CASES = [
         {"maxIter": "1000", "regParam": "0.5"},
         _iris,
         "species",
-        lambda: LogisticRegression(max_iter=1000, C=2.0, random_state=SEED),
+        lambda: _scaled(LogisticRegression(max_iter=1000, C=2.0, random_state=SEED)),
     ),
     Case("LinearRegression", {}, _diabetes, "target", LinearRegression),
     Case(
@@ -122,14 +131,14 @@ CASES = [
         {"regParam": "0.1"},
         _diabetes,
         "target",
-        lambda: Ridge(alpha=0.1, random_state=SEED),
+        lambda: _scaled(Ridge(alpha=0.1, random_state=SEED)),
     ),
     Case(
         "LinearRegression",
         {"regParam": "0.01", "elasticNetParam": "0.5"},
         _diabetes,
         "target",
-        lambda: ElasticNet(alpha=0.01, l1_ratio=0.5, random_state=SEED),
+        lambda: _scaled(ElasticNet(alpha=0.01, l1_ratio=0.5, random_state=SEED)),
     ),
     Case("NaiveBayes", {}, _wine, "target", GaussianNB),
     Case(
@@ -137,7 +146,7 @@ CASES = [
         {"regParam": "0.1", "maxIter": "5000"},
         _iris,
         "species",
-        lambda: _svm(LinearSVC(C=10.0, max_iter=5000, random_state=SEED)),
+        lambda: _scaled(_svm(LinearSVC(C=10.0, max_iter=5000, random_state=SEED))),
     ),
     Case(
         "SVC",

@@ -24,15 +24,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mlsql.errors import MLSQLError
 
-from .api.routes import health, jobs, scripts
+from .api.routes import health, jobs, metrics, models, predict, scripts
 from .core.config import resolve_config
 from .core.limits import BodySizeLimit
 from .core.runtime import ServerRuntime
 from .errors import ApiError, error_dict, http_status
 
 if TYPE_CHECKING:
-    from mlsql.config import ServerSettings
+    from mlsql.config import ServerSettings, ServingSettings
     from mlsql.engine import Engine
+
+    from .serving.service import ServingService
 
 log = logging.getLogger("mlsql.server")
 
@@ -72,6 +74,8 @@ def create_app(
     _add_error_handlers(app)
     for module in (scripts, jobs, health):
         app.include_router(module.router)
+    for module in (predict, models, metrics):  # model serving (mlsql.server.serving)
+        app.include_router(module.router)
     return app
 
 
@@ -79,12 +83,24 @@ def create_app(
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the runtime (engine, Spark, history, pool) before serving; stop it after."""
     runtime: ServerRuntime = app.state.runtime
+    app.state.serving = await _start_serving(runtime.config.engine_config.serving)
     await run_in_threadpool(runtime.start)
     log.info("MLSQL server ready (history %s)", runtime.config.db_path)
     try:
         yield
     finally:
         await run_in_threadpool(runtime.stop)
+        if app.state.serving is not None:
+            await app.state.serving.stop()
+
+
+async def _start_serving(settings: ServingSettings) -> ServingService | None:
+    """The model workers of `/model/predict` and `/v1/models` (None when serving is off)."""
+    if not settings.enabled:
+        return None
+    from .serving.service import ServingService
+
+    return await ServingService(settings).start()
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -1,7 +1,8 @@
 """Errors the REST layer answers with, and the HTTP status of each engine error code.
 
-Script errors (user-facing `MLSQLError`s) answer 400 with the error's `to_dict()`; a cancelled job
-409, a timed-out one 408; engine faults (`InternalError`, unexpected exceptions) 500.
+Script errors (user-facing `MLSQLError`s) answer 400 with the error's `to_dict()`, a sandbox
+refusal (`forbidden`) 403; a cancelled job 409, a timed-out one 408; engine faults
+(`InternalError`, unexpected exceptions) 500.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from mlsql.errors import MLSQLError
 
 # error code -> HTTP status; any other user-facing code answers 400
 STATUS_BY_CODE: dict[str, int] = {
+    "forbidden": 403,
     "cancelled": 409,
     "timeout": 408,
     "server_stopped": 503,

@@ -27,11 +27,12 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     meaning = {
         400: "Bad parameters, a refused callback, or a script error (with line and column).",
         401: "Missing or wrong access token.",
+        403: "Refused by a security rule (another owner, the sandbox, a grant); names the rule.",
         404: "No such job.",
         408: "The script ran past its timeout and was cancelled.",
         409: "The job was cancelled (or has already ended).",
         413: "Request body larger than `max_request_bytes`.",
-        429: "The job queue is full; retry later.",
+        429: "The job queue (or the owner's share of it, or its request rate) is full; see Retry-After.",
         500: "An engine fault (not the script's).",
         503: "The server is stopping.",
     }

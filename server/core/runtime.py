@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from ..services.history import JobHistory
 from ..services.runner import JobRunner
+from ..services.security import TokenTable
 from .config import ServerConfig
+from .limits import RateLimiter
 
 if TYPE_CHECKING:
     from mlsql.engine import Engine
@@ -31,6 +33,9 @@ class ServerRuntime:
         self._owns_engine = owns_engine
         self._history: JobHistory | None = None
         self._runner: JobRunner | None = None
+        self.tokens = TokenTable.from_settings(config.settings)  # raises on a malformed entry
+        self.rate = RateLimiter()
+        self.security = config.engine_config.security
 
     @property
     def engine(self) -> Engine:

@@ -30,7 +30,10 @@ def execute(engine: Engine, record: ServerJob) -> Outcome:
     session, dropped = _open_session(engine, record)
     try:
         text = strip_includes(req.sql) if req.skip_include else req.sql
-        result = engine.run(text, session=session, variables=req.context, job=record.job)
+        policy = engine.config.security.policy_for(req.owner)  # the owner's grants, always
+        result = engine.run(
+            text, session=session, variables=req.context, job=record.job, policy=policy
+        )
         # The engine fetches inside the job's Spark group: a kill or timeout stops it too.
         rows = result.rows(req.row_limit())
         body: Any = rows

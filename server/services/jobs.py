@@ -19,22 +19,37 @@ from ..schemas import (
 )
 from .params import validate
 from .records import ServerJob
+from .security import Identity, acting_owner, not_visible
 from .views import job_view, running_job
 
 KILL_REASON = "killed by request"
 
 
-def running_jobs(runtime: ServerRuntime) -> dict[str, RunningJob]:
-    """Queued and running jobs keyed by group id (MLSQL's shape)."""
-    return {r.job.group_id: running_job(r) for r in runtime.runner.active()}
+def _sees(identity: Identity | None, owner: str) -> bool:
+    return identity is None or identity.may_act_for(owner)
 
 
-def kill_jobs(params: dict[str, Any], runtime: ServerRuntime) -> KillResponse:
-    """Cancel the jobs a `/killjob` request names; 404 if none matches."""
+def running_jobs(runtime: ServerRuntime, identity: Identity | None = None) -> dict[str, RunningJob]:
+    """Queued and running jobs keyed by group id (MLSQL's shape), those the caller may see."""
+    return {
+        r.job.group_id: running_job(r)
+        for r in runtime.runner.active()
+        if _sees(identity, r.request.owner)
+    }
+
+
+def kill_jobs(
+    params: dict[str, Any], runtime: ServerRuntime, identity: Identity | None = None
+) -> KillResponse:
+    """Cancel the jobs a `/killjob` request names (the caller's own); 404 if none matches."""
     req = validate(KillRequest, params)
     if not req.group_id and not req.job_name:
         raise ApiError(400, "invalid_request", "give groupId or jobName")
-    matches = [r for r in runtime.runner.active() if _matches(r, req)]
+    if identity is not None and req.owner is not None:
+        acting_owner(identity, req.owner)
+    matches = [
+        r for r in runtime.runner.active() if _matches(r, req) and _sees(identity, r.request.owner)
+    ]
     if not matches:
         raise ApiError(404, "not_found", "no queued or running job matches")
     killed = [_kill(r, runtime) for r in matches]
@@ -62,41 +77,49 @@ def _kill(record: ServerJob, runtime: ServerRuntime) -> KilledJob:
 
 
 def list_jobs(
-    runtime: ServerRuntime, owner: str | None, status: str | None, limit: int, offset: int
+    runtime: ServerRuntime,
+    owner: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+    identity: Identity | None = None,
 ) -> JobList:
-    """A page of the history, newest first, live jobs with fresh progress."""
+    """A page of the history, newest first, live jobs with fresh progress (a non-admin sees
+    only its own jobs; naming another owner is 403)."""
+    if identity is not None and not identity.admin:
+        owner = acting_owner(identity, owner)
     rows, total = runtime.history.list(owner=owner, status=status, limit=limit, offset=offset)
     return JobList(jobs=[_fresh(row, runtime) for row in rows], total=total)
 
 
-def get_job(job_id: str, runtime: ServerRuntime) -> JobView:
-    """One job; 404 if unknown."""
+def get_job(job_id: str, runtime: ServerRuntime, identity: Identity | None = None) -> JobView:
+    """One job; 404 if unknown or another owner's."""
     live = runtime.runner.get(job_id)
-    if live is not None:
-        return job_view(live.snapshot())
-    row = runtime.history.get(job_id)
-    if row is None:
-        raise ApiError(404, "not_found", f"no job {job_id}")
+    row = live.snapshot() if live is not None else runtime.history.get(job_id)
+    if row is None or not _sees(identity, str(row["owner"])):
+        if identity is None:
+            raise ApiError(404, "not_found", f"no job {job_id}")
+        raise not_visible("job", job_id)  # the same answer for unknown and not yours
     return job_view(row)
 
 
-def cancel_job(job_id: str, runtime: ServerRuntime) -> JobView:
-    """Cancel a queued or running job; 409 if it has ended, 404 if unknown."""
+def cancel_job(job_id: str, runtime: ServerRuntime, identity: Identity | None = None) -> JobView:
+    """Cancel a queued or running job; 409 if it has ended, 404 if unknown or not the caller's."""
+    view = get_job(job_id, runtime, identity)
     live = runtime.runner.get(job_id)
     if live is None:
-        view = get_job(job_id, runtime)
         raise ApiError(409, "finished", f"job {job_id} has already ended ({view.status})")
     runtime.runner.cancel(live, KILL_REASON)
     return job_view(live.snapshot())
 
 
-def job_result(job_id: str, runtime: ServerRuntime) -> Any:
-    """The stored result of a finished async job; 404 if none was kept."""
+def job_result(job_id: str, runtime: ServerRuntime, identity: Identity | None = None) -> Any:
+    """The stored result of a finished async job; 404 if none was kept or not the caller's."""
+    view = get_job(job_id, runtime, identity)
     found, result = runtime.history.result(job_id)
     if not found:
         raise ApiError(404, "not_found", f"no job {job_id}")
     if result is None:
-        view = get_job(job_id, runtime)
         raise ApiError(404, "no_result", f"job {job_id} has no stored result ({view.status})")
     return result
 

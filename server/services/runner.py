@@ -1,6 +1,9 @@
 """The job pool: a bounded queue feeding `max_concurrent_jobs` worker threads over one engine.
 
-`submit()` records a job (queued) and answers 429 when the queue is full, 503 while stopping.
+`submit()` records a job (queued) and answers 429 when the queue (or the owner's share of it,
+`max_queued_jobs` of its policy) is full, 503 while stopping. An owner runs at most its policy's
+`max_concurrent_jobs` at once: a worker that takes a job of an owner at its limit parks it until
+one of that owner's jobs ends (`OwnerSlots`), so one owner cannot hold every worker.
 A watchdog thread enforces timeouts while a Spark action runs (the engine itself only checks
 between statements): reading `Job.cancelled` past the deadline cancels the job, whose hooks stop
 its Spark job group and training workers. Finished jobs are written to the history and, when
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlsql.engine import Job
 
+from ..core.limits import OwnerSlots
 from ..errors import ApiError, http_status
 from ..schemas import ScriptRequest
 from .callbacks import CallbackSender, Delivery
@@ -41,7 +45,12 @@ class JobRunner:
     def __init__(self, engine: Engine, settings: ServerSettings, history: JobHistory) -> None:
         self.engine = engine
         self.history = history
-        self._queue: queue.Queue[ServerJob] = queue.Queue(maxsize=settings.max_queued_jobs)
+        self._queue: queue.Queue[ServerJob] = queue.Queue()
+        self._max_queued = settings.max_queued_jobs
+        self._policy = engine.config.security.policy_for
+        self._slots: OwnerSlots[ServerJob] = OwnerSlots(
+            lambda owner: self._policy(owner).max_concurrent_jobs
+        )
         self._workers_n = max(1, settings.max_concurrent_jobs)
         self._active: dict[str, ServerJob] = {}
         self._lock = threading.Lock()
@@ -84,18 +93,27 @@ class JobRunner:
         record = ServerJob(job=job, request=request)
         with record.lock:  # a worker cannot claim it before its "queued" row is written
             with self._lock:
-                try:
-                    self._queue.put_nowait(record)
-                except queue.Full:
-                    raise ApiError(
-                        429,
-                        "busy",
-                        "too many jobs queued; retry later",
-                        headers={"Retry-After": "1"},
-                    ) from None
+                self._admit(request.owner)
+                self._queue.put_nowait(record)
                 self._active[record.id] = record
             self.history.save(record.snapshot())
         return record
+
+    def _admit(self, owner: str) -> None:
+        """429 when the queue, or `owner`'s share of it, is full (call under the lock)."""
+        queued = [r for r in self._active.values() if r.status == "queued"]
+        if len(queued) >= self._max_queued:
+            raise ApiError(
+                429, "busy", "too many jobs queued; retry later", headers={"Retry-After": "1"}
+            )
+        own_limit = self._policy(owner).max_queued_jobs
+        if own_limit > 0 and sum(1 for r in queued if r.request.owner == owner) >= own_limit:
+            raise ApiError(
+                429,
+                "busy",
+                f"forbidden by rule 'owner_queue': owner '{owner}' may queue {own_limit} job(s)",
+                headers={"Retry-After": "1"},
+            )
 
     def active(self) -> list[ServerJob]:
         """Queued and running jobs, oldest first."""
@@ -127,15 +145,24 @@ class JobRunner:
                 record = self._queue.get(timeout=WATCH_INTERVAL_S)
             except queue.Empty:
                 continue
-            if not record.claim():
-                continue  # cancelled while it waited
-            self.history.save(record.snapshot())
+            owner = record.request.owner
+            if not self._slots.try_start(owner):
+                self._slots.park(owner, record)  # runs when one of the owner's jobs ends
+                continue
             try:
-                outcome = execute(self.engine, record)
-            except Exception as err:  # execute reports everything; this is a last resort
-                log.exception("job %s", record.id)
-                outcome = Outcome("failed", error={"code": "internal", "message": str(err)})
-            self._complete(record, outcome)
+                if not record.claim():
+                    continue  # cancelled while it waited
+                self.history.save(record.snapshot())
+                try:
+                    outcome = execute(self.engine, record)
+                except Exception as err:  # execute reports everything; this is a last resort
+                    log.exception("job %s", record.id)
+                    outcome = Outcome("failed", error={"code": "internal", "message": str(err)})
+                self._complete(record, outcome)
+            finally:
+                parked = self._slots.finish(owner)
+                if parked is not None:
+                    self._queue.put_nowait(parked)
 
     def _complete(self, record: ServerJob, outcome: Outcome) -> None:
         """Record the outcome, forget the job, send its callback."""

@@ -19,12 +19,23 @@ from ..errors import ApiError, error_dict, http_status
 from ..schemas import AsyncAccepted, ScriptRequest
 from .params import gather_context, validate
 from .records import Outcome
-from .security import validate_callback
+from .security import Identity, validate_callback
 
 
-def script_request(params: dict[str, Any], runtime: ServerRuntime) -> ScriptRequest:
-    """The validated request (400 on bad parameters or a callback the server refuses)."""
+def script_request(
+    params: dict[str, Any], runtime: ServerRuntime, identity: Identity | None = None
+) -> ScriptRequest:
+    """The validated request (400 on bad parameters or a callback the server refuses; 403 for
+    the shared session when owners have tokens and the caller is not an admin)."""
     req = validate(ScriptRequest, gather_context(dict(params)))
+    if identity is not None and identity.authenticated and not identity.admin:
+        if not req.session_per_user and not req.session_per_request:
+            raise ApiError(
+                403,
+                "shared_session",
+                "forbidden by rule 'shared_session': sessionPerUser=false would share one "
+                "session with every owner",
+            )
     if req.callback is not None:
         validate_callback(req.callback, runtime.settings.callback_allowlist)
     if req.callback is not None and not req.run_async:
@@ -32,9 +43,11 @@ def script_request(params: dict[str, Any], runtime: ServerRuntime) -> ScriptRequ
     return req
 
 
-async def run_script(params: dict[str, Any], runtime: ServerRuntime) -> Response:
-    """Answer a `/run/script` request."""
-    req = script_request(params, runtime)
+async def run_script(
+    params: dict[str, Any], runtime: ServerRuntime, identity: Identity | None = None
+) -> Response:
+    """Answer a `/run/script` request (`params["owner"]` is the owner it acts as)."""
+    req = script_request(params, runtime, identity)
     if req.execute_mode == "analyze":
         return await _analyze(req, runtime)
     record = runtime.runner.submit(req)

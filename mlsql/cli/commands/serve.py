@@ -23,7 +23,8 @@ def _refuse_open_without_token(host: str, token: str) -> None:
     if host not in LOOPBACK and not host.startswith("127.") and not token:
         raise SecurityError(
             f"refusing to listen on {host} without an access token",
-            hint="set MLSQL_SERVER__ACCESS_TOKEN (or server.access_token) or listen on 127.0.0.1",
+            hint="configure server.tokens (see docs/security.md) or MLSQL_SERVER__ACCESS_TOKEN, "
+            "or listen on 127.0.0.1",
         )
 
 
@@ -52,7 +53,8 @@ def serve(args: argparse.Namespace) -> int:
     settings = engine.config.server
     updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = settings.model_copy(update=updates)
-    _refuse_open_without_token(settings.host, settings.access_token)
+    has_token = settings.access_token or settings.tokens or settings.tokens_file
+    _refuse_open_without_token(settings.host, "set" if has_token else "")
     app = create_app(engine, settings, args.db, owns_engine=True)
     config = uvicorn.Config(
         app,

@@ -208,7 +208,7 @@ def _metadata(spec: GroupSpec, algorithm: str, outcome: TrainOutcome) -> ModelMe
         params=outcome.params,
         features=outcome.featurizer.to_dict() if outcome.featurizer else None,
         label=outcome.label.to_dict() if outcome.label else None,
-        outputs=output_schema(outcome.task, outcome.label),
+        outputs=[*output_schema(outcome.task, outcome.label), *outcome.outputs],
         group=spec.group,
         run_id=spec.run_id,
         libraries=library_versions(*outcome.libraries),

@@ -36,6 +36,7 @@ class Scores:
     values: np.ndarray | None = None
     proba: np.ndarray | None = None
     distance: np.ndarray | None = None
+    embedding: np.ndarray | None = None
 
 
 def _check_types(types: list[str], trusted: list[str] | None = None) -> None:

@@ -1,5 +1,10 @@
 """Evaluates a loaded model on frames, streaming: predictions through ``PredictModel.predict``
-(the same path the Spark UDF uses), metrics from ``mlsql.models.metrics``."""
+(the same path the Spark UDF uses), metrics from ``mlsql.models.metrics``.
+
+A clustering model whose metadata names an evaluation label (``extra["eval_label_col"]``, from
+the ``evalLabelCol`` option) is also scored against those classes (``acc``, ``nmi``, ``ari``)
+on every evaluation row; the silhouette uses at most ``MAX_CLUSTER_ROWS`` rows of features.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from mlsql.errors import AnalysisError
 from mlsql.models.loader import PredictModel
 from mlsql.models.metrics import (
     SILHOUETTE_SAMPLE,
     classification_metrics,
     clustering_metrics,
+    external_cluster_metrics,
     regression_metrics,
 )
 
@@ -31,12 +38,16 @@ class Evaluation:
         self.proba: list[np.ndarray] = []
         self.features: list[np.ndarray] = []
         self.feature_rows = 0
+        self.clusters: list[np.ndarray] = []
+        self.classes: list[np.ndarray] = []
+        self.eval_label = model.metadata.extra.get("eval_label_col") if model.metadata else None
 
     def add(self, df: pd.DataFrame) -> None:
         """Predicts one frame and keeps what the metrics need."""
         if df.empty:
             return
-        out = self.model.predict(df)
+        wanted = ["prediction", "distance"] if self.task == "clustering" else None
+        out = self.model.predict(df, outputs=wanted)
         self.rows += len(df)
         label = self.model.label
         if self.task == "classification" and label is not None:
@@ -51,12 +62,20 @@ class Evaluation:
             self._add_cluster(df, out)
 
     def _add_cluster(self, df: pd.DataFrame, out: pd.DataFrame) -> None:
+        ids = out["prediction"].to_numpy(np.int64)
         if "distance" in out.columns:
             self.truth.append(out["distance"].to_numpy(np.float64))
+        if self.eval_label:
+            if self.eval_label not in df.columns:
+                raise AnalysisError(
+                    f"evalLabelCol {self.eval_label!r} is not in the evaluation rows {list(df.columns)}"
+                )
+            self.classes.append(df[self.eval_label].to_numpy())
+            self.clusters.append(ids)
         featurizer = self.model.featurizer
         if featurizer is not None and self.feature_rows < MAX_CLUSTER_ROWS:
             self.features.append(featurizer.transform(df))
-            self.predicted.append(out["prediction"].to_numpy(np.int64))
+            self.predicted.append(ids)
             self.feature_rows += len(df)
 
     def metrics(self, seed: int) -> dict[str, float]:
@@ -69,11 +88,20 @@ class Evaluation:
             return classification_metrics(_cat(self.truth), _cat(self.predicted), proba, n_classes)
         if self.task == "regression":
             return regression_metrics(_cat(self.truth), _cat(self.predicted))
-        if self.task == "clustering" and self.features:
+        if self.task == "clustering":
+            return self._cluster_metrics(seed)
+        return {}
+
+    def _cluster_metrics(self, seed: int) -> dict[str, float]:
+        metrics: dict[str, float] = {}
+        if self.features:
             x = np.vstack(self.features)
             distances = _cat(self.truth) if self.truth else None
-            return clustering_metrics(x, _cat(self.predicted), distances, seed)
-        return {}
+            metrics.update(clustering_metrics(x, _cat(self.predicted), distances, seed))
+        if self.classes:
+            truth = np.concatenate(self.classes)
+            metrics.update(external_cluster_metrics(truth, _cat(self.clusters)))
+        return metrics
 
 
 def _cat(parts: list[np.ndarray]) -> np.ndarray:

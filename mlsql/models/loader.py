@@ -9,7 +9,9 @@ through ``load_model``. ``PredictModel.predict`` returns the output columns of t
   predicted class), ``probabilities`` (one float per class, in the order of
   ``metadata.classes``);
 - regression: ``prediction`` (float);
-- clustering: ``prediction`` (cluster id, int) and ``distance`` (to that cluster's centre);
+- clustering: ``prediction`` and ``group_id`` (cluster id, int; ``group_id`` is SQLFlow's
+  name), ``distance`` (to that cluster's centre); DEC models also ``probabilities`` (the soft
+  assignment) and ``embedding``;
 - Python algorithms: what the user's ``predict`` returns (at least ``prediction``).
 
 Keras models give the same columns as scikit-learn ones.
@@ -118,16 +120,29 @@ class PredictModel:
         if task == "classification" and self.label is not None:
             return self._classification_frame(scores, index, outputs, positive_class)
         if task == "clustering":
-            return pd.DataFrame(
-                {
-                    "prediction": np.asarray(scores.codes, dtype=np.int64),
-                    "distance": scores.distance,
-                },
-                index=index,
-            )
+            return self._cluster_frame(scores, index, outputs)
         return pd.DataFrame(
             {"prediction": np.asarray(scores.values, dtype=np.float64)}, index=index
         )
+
+    def _cluster_frame(
+        self, scores: Scores, index: pd.Index, outputs: Sequence[str] | None
+    ) -> pd.DataFrame:
+        """Cluster outputs: ``prediction`` and ``group_id`` (the same id), ``distance``, and
+        a DEC model's ``probabilities`` (soft assignment) and ``embedding``."""
+        want = list(outputs) if outputs else list(self.signature.output_names)
+        codes = np.asarray(scores.codes, dtype=np.int64)
+        columns: dict[str, Any] = {}
+        for name in want:
+            if name in ("prediction", "group_id"):
+                columns[name] = codes
+            elif name == "distance":
+                columns[name] = scores.distance
+            elif name == "probabilities" and scores.proba is not None:
+                columns[name] = list(scores.proba)
+            elif name == "embedding" and scores.embedding is not None:
+                columns[name] = list(scores.embedding)
+        return pd.DataFrame(columns, index=index)
 
     def _classification_frame(
         self,
@@ -167,6 +182,7 @@ def _empty_scores(n_classes: int) -> Scores:
         values=empty,
         proba=np.empty((0, n_classes)),
         distance=empty,
+        embedding=np.empty((0, 0)),
     )
 
 
@@ -196,6 +212,10 @@ def open_folder(folder: Path, metadata: ModelMetadata) -> PredictModel:
         return PredictModel(folder, metadata, SklearnBackend(estimator, metadata.task, n_classes))
     if metadata.loader == "keras":
         return PredictModel(folder, metadata, KerasBackend(load_keras(folder), metadata.task))
+    if metadata.loader == "dec":
+        from mlsql.models.algorithms.dec import load_backend
+
+        return PredictModel(folder, metadata, load_backend(folder, metadata.extra))
     from mlsql.models.algorithms.python_alg import load_user_predict
 
     return PredictModel(folder, metadata, user_predict=load_user_predict(folder, metadata))

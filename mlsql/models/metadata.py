@@ -26,7 +26,7 @@ from mlsql.models.labels import LabelInfo
 FORMAT_VERSION = 1
 ENGINE = "mlsql-python"
 METADATA_FILE = "mlsql-model.json"
-LOADERS = ("sklearn", "keras", "python")
+LOADERS = ("sklearn", "keras", "python", "dec")
 REQUIRED = ("algorithm", "loader", "model_file", "task", "metrics")
 
 

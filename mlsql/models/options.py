@@ -3,6 +3,8 @@
 Keys (all optional; values are script strings):
 
 - ``labelCol``: the label column (none for clustering).
+- ``evalLabelCol``: a column of true classes for evaluating a clustering model only (``acc``,
+  ``nmi``, ``ari``); never a feature, never used for training.
 - ``featuresCol`` / ``featureCol`` / ``inputCol``: one vector column; ``featureCols``: a
   comma-separated column list; ``excludeCols``: columns left out of the default "all columns".
 - ``autoFeatures`` (default true), ``standardize`` or Spark's ``standardization`` (default
@@ -34,7 +36,7 @@ from mlsql.models.params import (
 )
 
 VECTOR_KEYS = ("featuresCol", "featureCol", "inputCol")
-EXTRA_KEYS = ("moduleName", "className", "pythonFile", "code")
+EXTRA_KEYS = ("moduleName", "className", "pythonFile", "code", "evalLabelCol")
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -69,7 +71,7 @@ def feature_spec(algorithm: Algorithm, params: Mapping[str, Any]) -> FeatureSpec
     return FeatureSpec(
         vector_col=vector,
         columns=columns,
-        exclude=_names(params.get("excludeCols", "")),
+        exclude=_names(params.get("excludeCols", "")) + _names(params.get("evalLabelCol", "")),
         auto=_bool(params, "autoFeatures", True),
         standardize=_standardize(algorithm, params),
         max_categories=int(_number(params, "maxCategories", 20, 1, 100_000)),

@@ -63,6 +63,17 @@ ALGORITHM_ALIASES: dict[str, dict[str, Alias]] = {
     "SVC": _INVERSE_C,
     "DNNClassifier": {"maxIter": Alias("epochs"), "stepSize": Alias("learningRate")},
     "DNNRegressor": {"maxIter": Alias("epochs"), "stepSize": Alias("learningRate")},
+    "DEC": {
+        "k": Alias("n_clusters"),
+        "nClusters": Alias("n_clusters"),
+        "encodeUnits": Alias("encode_units"),
+        "pretrain_dims": Alias("encode_units"),
+        "pretrainedModel": Alias("existed_pretrain_model"),
+        "maxIter": Alias("train_max_iters"),
+        "batchSize": Alias("train_batch_size"),
+        "stepSize": Alias("train_lr"),
+        "activation": Alias("pretrain_activation_func"),
+    },
 }
 
 VALUE_MAPS: dict[str, dict[str, Any]] = {
@@ -100,6 +111,7 @@ IGNORED_SPARK_PARAMS = frozenset(
 FRAMEWORK_KEYS = frozenset(
     {
         "labelCol",
+        "evalLabelCol",
         "seed",
         "featuresCol",
         "featureCol",

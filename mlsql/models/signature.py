@@ -19,7 +19,9 @@ Outputs per task (Spark DDL types):
   (P(positive class): binary models, or any model given a ``positiveClass``), ``confidence``
   (probability of the predicted class), ``probabilities`` (one per class, in ``classes`` order);
 - regression: ``prediction`` (double);
-- clustering: ``prediction`` (cluster id, int), ``distance`` (to that cluster's centre);
+- clustering: ``prediction`` (cluster id, int), ``distance`` (to that cluster's centre),
+  ``group_id`` (the cluster id again, SQLFlow's name); DEC models record ``probabilities``
+  (soft assignment) and ``embedding`` in their metadata's ``outputs``;
 - a Python algorithm without a standard task (``custom``): ``prediction`` (double).
 
 Classes are the sorted distinct label values; a binary model's positive class is the second of
@@ -123,6 +125,7 @@ TASK_OUTPUTS: dict[str, tuple[OutputColumn, ...]] = {
     "clustering": (
         OutputColumn("prediction", "int", "the cluster id"),
         OutputColumn("distance", "double", "distance to the cluster's centre"),
+        OutputColumn("group_id", "int", "the cluster id (SQLFlow's name; same as prediction)"),
     ),
 }
 """Standard outputs per task (a classifier's ``prediction`` gets its classes' type)."""

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mlsql.models.store import ModelStore
 
 MAX_TOPIC_PARTITIONS = 16
-METRIC_COLUMNS = ("accuracy", "f1", "auc", "rmse", "r2", "silhouette")
+METRIC_COLUMNS = ("accuracy", "f1", "auc", "rmse", "r2", "silhouette", "acc", "nmi", "ari")
 FATAL_STATUSES = ("killed", "timeout")
 
 
@@ -252,3 +252,13 @@ def check_model_path(ctx: RunContext, stmt: TrainStatement) -> None:
         raise ctx.error(
             AnalysisError, f"model path '{stmt.path}' must be a local or mounted folder", stmt
         )
+    from mlsql.models.algorithms import find_algorithm
+
+    algorithm = find_algorithm(stmt.algorithm)
+    if algorithm is not None and algorithm.family == "dec":  # a pretrained model it reuses
+        from mlsql.models.algorithms.dec import check_references
+
+        try:
+            check_references(options_dict(stmt.options), ctx.resolve_path)
+        except AnalysisError as exc:
+            raise ctx.error(AnalysisError, exc.message, stmt) from exc

@@ -17,6 +17,8 @@ Built-in algorithms (``name`` / aliases → estimator):
   ``generic``: only ``sklearn.*`` modules).
 - ``PythonAlg`` → a user's Python file (contract in ``python_alg``).
 - ``DNNClassifier``, ``DNNRegressor`` → Keras dense networks trained over streamed epochs.
+- ``DEC`` / ``DeepEmbeddingClusterModel`` / ``ClusterModel`` → deep embedded clustering (Keras
+  autoencoder + Student's t clustering layer, SQLFlow's parameter names; see ``dec``).
 
 Adding an algorithm is one ``register(Algorithm(...))``; trainers are found by family and
 imported only when a model is trained.
@@ -34,6 +36,7 @@ TRAINERS = {
     "sklearn": "mlsql.models.algorithms.sklearn_trainer",
     "keras": "mlsql.models.algorithms.dnn",
     "python": "mlsql.models.algorithms.python_alg",
+    "dec": "mlsql.models.algorithms.dec",
 }
 
 _RF = {
@@ -83,6 +86,13 @@ BUILTIN = (
     Algorithm("PythonAlg", "python", {}, ("PythonAlgorithm", "Python"), runs_user_code=True),
     Algorithm("DNNClassifier", "keras", {"classification": "keras"}, standardize=True),
     Algorithm("DNNRegressor", "keras", {"regression": "keras"}, standardize=True),
+    Algorithm(
+        "DEC",
+        "dec",
+        {"clustering": "dec"},
+        ("DeepEmbeddingClusterModel", "DeepEmbeddedClustering", "ClusterModel"),
+        description="deep embedded clustering: autoencoder + clustering layer (SQLFlow)",
+    ),
 )
 
 _REGISTRY: dict[str, Algorithm] = {}
@@ -111,6 +121,11 @@ def get_algorithm(name: str) -> Algorithm:
     return found
 
 
+def find_algorithm(name: str) -> Algorithm | None:
+    """The algorithm called `name` (or one of its aliases), None when there is none."""
+    return _REGISTRY.get(name.strip().lower())
+
+
 def algorithm_names() -> list[str]:
     """Canonical names of all registered algorithms, sorted."""
     return sorted({a.name for a in _REGISTRY.values()})
@@ -126,4 +141,11 @@ def trainer_for(algorithm: Algorithm) -> Callable[[TrainContext], TrainOutcome]:
 for _algorithm in BUILTIN:
     register(_algorithm)
 
-__all__ = ["Algorithm", "algorithm_names", "get_algorithm", "register", "trainer_for"]
+__all__ = [
+    "Algorithm",
+    "algorithm_names",
+    "find_algorithm",
+    "get_algorithm",
+    "register",
+    "trainer_for",
+]

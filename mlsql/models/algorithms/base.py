@@ -24,7 +24,7 @@ class Algorithm:
 
     Attributes:
         name: Canonical name (``RandomForest``).
-        family: Trainer and loader: ``sklearn``, ``keras`` or ``python``.
+        family: Trainer and loader: ``sklearn``, ``keras``, ``python`` or ``dec``.
         estimators: Estimator class per task, as ``"module:Class"`` (scikit-learn family).
         aliases: Other names (matched case-insensitively, like the name).
         defaults: Estimator parameters set unless the script sets them.
@@ -117,3 +117,4 @@ class TrainOutcome:
     evaluation: FrameSource | None = None
     evaluated_on: str = "validation"
     extra: dict[str, Any] = field(default_factory=dict)
+    outputs: list[dict[str, str]] = field(default_factory=list)  # beyond the task's own

@@ -97,3 +97,11 @@ def evaluation_source(ctx: TrainContext) -> tuple[FrameSource, str]:
     if ctx.options.validation_fraction > 0:
         return held_out(ctx), "validation"
     return training_part(ctx), "training"
+
+
+def evaluation_label(ctx: TrainContext, task: str) -> dict[str, str]:
+    """Metadata naming the ``evalLabelCol`` of a clustering model (empty otherwise)."""
+    column = ctx.options.extra.get("evalLabelCol")
+    if task != "clustering" or not column:
+        return {}
+    return {"eval_label_col": str(column)}

@@ -18,7 +18,12 @@ import pandas as pd
 
 from mlsql.errors import AnalysisError
 from mlsql.models.algorithms.base import Algorithm, TrainContext, TrainOutcome
-from mlsql.models.algorithms.common import check_label_column, decide_task, label_info
+from mlsql.models.algorithms.common import (
+    check_label_column,
+    decide_task,
+    evaluation_label,
+    label_info,
+)
 from mlsql.models.algorithms.generic import estimator_class, estimator_task
 from mlsql.models.backends import save_sklearn
 from mlsql.models.dataset import drop_missing_labels, read_frame, validation_mask
@@ -137,7 +142,10 @@ def train(ctx: TrainContext) -> TrainOutcome:
         ignored_params=ignored,
         evaluation=lambda: iter([eval_df]),
         evaluated_on=evaluated_on,
-        extra={"estimator": f"{type(estimator).__module__}.{type(estimator).__name__}"},
+        extra={
+            "estimator": f"{type(estimator).__module__}.{type(estimator).__name__}",
+            **evaluation_label(ctx, task),
+        },
     )
 
 

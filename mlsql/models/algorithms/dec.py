@@ -1,0 +1,334 @@
+"""``DEC`` / ``DeepEmbeddingClusterModel``: deep embedded clustering, SQLFlow's ClusterModel.
+
+Parameters (SQLFlow's names, with or without the ``model.`` prefix; aliases in brackets):
+
+- ``n_clusters`` [k, nClusters] (10): clusters, at least 2 and at most the training rows;
+- ``encode_units`` [pretrain_dims, encodeUnits] ("500,500,2000,10"): encoder widths, the last
+  one is the embedding; the decoder mirrors them;
+- ``run_pretrain`` (true), ``pretrain_epochs`` (50), ``pretrain_batch_size`` (256),
+  ``pretrain_lr`` (0.001, Adam), ``pretrain_activation_func`` [activation] ("relu"),
+  ``pretrain_initializer`` ("glorot_uniform");
+- ``existed_pretrain_model`` [pretrainedModel]: an earlier DEC model (model path or version
+  folder) whose stored autoencoder is reused: no pretraining epoch runs (SQLFlow's ``USING``);
+- ``kmeans_init`` (20): KMeans restarts that place the first centroids on the embedding;
+- ``train_max_iters`` [maxIter] (8000), ``train_batch_size`` [batchSize] (256), ``train_lr``
+  [stepSize] (0.01, SGD with momentum 0.9), ``update_interval`` (100), ``tol`` (0.001),
+  ``alpha`` (1.0, Student's t degrees of freedom).
+
+How the data flows: the first pass over the statement's topic fits the featuriser and counts
+rows; every pretraining epoch is one more pass (streamed in shuffled mini-batches, as the DNN
+trains); one last pass holds the featurised training rows in the worker (float32, as the
+scikit-learn trainers hold theirs) for KMeans and the clustering phase, whose target
+distribution needs every row's assignment. The driver never sees a row.
+
+The model folder holds ``model.keras`` (the fine-tuned encoder), ``autoencoder.keras`` (the
+pretrained autoencoder, reusable by a later ``existed_pretrain_model``) and, in the metadata,
+the centroids. Predictions: ``prediction`` and ``group_id`` (the cluster), ``distance`` (to
+its centroid in the embedding), ``probabilities`` (the soft assignment) and ``embedding``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlsql.errors import AnalysisError
+from mlsql.models.algorithms.base import TrainContext, TrainOutcome
+from mlsql.models.algorithms.common import (
+    decide_task,
+    evaluation_label,
+    evaluation_source,
+    training_part,
+)
+from mlsql.models.algorithms.dec_network import (
+    AUTOENCODER_FILE,
+    build_autoencoder,
+    embed,
+    encoder_of,
+    refine,
+)
+from mlsql.models.backends import KERAS_FILE, quiet_tensorflow
+from mlsql.models.features import Featurizer, FeaturizerBuilder
+from mlsql.models.params import parse_value, resolve_params
+
+DEFAULTS: dict[str, Any] = {
+    "n_clusters": 10,
+    "encode_units": [500, 500, 2000, 10],
+    "run_pretrain": True,
+    "existed_pretrain_model": None,
+    "pretrain_epochs": 50,
+    "pretrain_batch_size": 256,
+    "pretrain_lr": 0.001,
+    "pretrain_activation_func": "relu",
+    "pretrain_initializer": "glorot_uniform",
+    "kmeans_init": 20,
+    "train_max_iters": 8000,
+    "train_batch_size": 256,
+    "train_lr": 0.01,
+    "update_interval": 100,
+    "tol": 0.001,
+    "alpha": 1.0,
+}
+POSITIVE_INTS = (
+    "n_clusters",
+    "pretrain_batch_size",
+    "kmeans_init",
+    "train_batch_size",
+    "update_interval",
+)
+PREFIX = "model."
+PRETRAINED_KEYS = ("existed_pretrain_model", "pretrainedModel")
+OUTPUTS = [
+    {"name": "probabilities", "type": "array<double>", "doc": "soft assignment to each cluster"},
+    {"name": "embedding", "type": "array<double>", "doc": "the encoder's embedding"},
+]
+_UNIT = re.compile(r"^\s*\d+\s*$")
+
+
+def dec_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The DEC parameters: defaults overridden by the script's (``model.`` prefix dropped).
+
+    Raises:
+        AnalysisError: An unknown name or a value out of range.
+    """
+    stripped = {k.removeprefix(PREFIX): v for k, v in params.items()}
+    units = stripped.pop("encode_units", None)
+    units = stripped.pop("pretrain_dims", units)
+    units = stripped.pop("encodeUnits", units)
+    resolved, ignored = resolve_params("DEC", stripped, DEFAULTS)
+    merged = {**DEFAULTS, **resolved}
+    if units is not None:
+        merged["encode_units"] = encode_units(units)
+    for key in POSITIVE_INTS:
+        _check(key, merged[key], lambda v: isinstance(v, int) and v >= 1, "a positive integer")
+    for key in ("pretrain_epochs", "train_max_iters"):
+        _check(key, merged[key], lambda v: isinstance(v, int) and v >= 0, "an integer ≥ 0")
+    for key in ("pretrain_lr", "train_lr", "alpha"):
+        _check(key, merged[key], lambda v: _is_number(v) and v > 0, "a positive number")
+    _check("tol", merged["tol"], lambda v: _is_number(v) and 0 <= v < 1, "a number in [0, 1)")
+    for key in ("run_pretrain",):
+        _check(key, merged[key], lambda v: isinstance(v, bool), '"true" or "false"')
+    if merged["n_clusters"] < 2:
+        raise AnalysisError(f"n_clusters must be at least 2, not {merged['n_clusters']}")
+    return merged, ignored
+
+
+def encode_units(value: Any) -> list[int]:
+    """Encoder widths from ``"500,500,2000,10"``, ``"[100, 7]"``, ``10`` or a list.
+
+    Raises:
+        AnalysisError: Not a list of positive integers.
+    """
+    example = 'e.g. encode_units="500,500,2000,10"'
+    if isinstance(value, str):
+        parts = value.strip().removeprefix("[").removesuffix("]").split(",")
+        if not all(_UNIT.match(p) for p in parts):
+            raise AnalysisError(f"encode_units must be positive integers, {example}: {value!r}")
+        value = [int(p) for p in parts]
+    items = value if isinstance(value, list | tuple) else [value]
+    if not items or not all(
+        isinstance(u, int) and not isinstance(u, bool) and u > 0 for u in items
+    ):
+        raise AnalysisError(f"encode_units must be positive integers, {example}: {value!r}")
+    return list(items)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check(key: str, value: Any, test: Any, what: str) -> None:
+    if not test(value):
+        raise AnalysisError(f"DEC parameter {key} must be {what}, not {value!r}")
+
+
+def pretrained_folder(path: str) -> Path:
+    """The version folder of an earlier DEC model named by ``existed_pretrain_model``.
+
+    Raises:
+        AnalysisError: No such model, not a DEC model, or it holds no autoencoder.
+    """
+    from mlsql.models.loader import resolve_folder
+    from mlsql.models.store import verify
+
+    try:
+        folder = resolve_folder(str(parse_value(path)))
+        metadata = verify(folder)
+    except AnalysisError as exc:
+        raise AnalysisError(f"existed_pretrain_model {path!r}: {exc.message}") from exc
+    if metadata.loader != "dec" or not (folder / AUTOENCODER_FILE).is_file():
+        raise AnalysisError(
+            f"existed_pretrain_model {path!r} is a {metadata.algorithm} model, not a DEC model"
+            " with a stored autoencoder"
+        )
+    return folder
+
+
+def check_references(options: Mapping[str, str], resolve: Callable[[str], str]) -> None:
+    """Driver-side check of a train statement's ``existed_pretrain_model`` options: each
+    path passes `resolve` (the allowed-roots check) and names a DEC model.
+
+    Raises:
+        AnalysisError: A named model is missing or not a DEC model (SecurityError from
+            `resolve` for a path outside the allowed roots).
+    """
+    for key, value in options.items():
+        name = key.removeprefix(PREFIX).rsplit(".", 1)[-1]
+        if value and name in PRETRAINED_KEYS:
+            pretrained_folder(resolve(str(value)))
+
+
+def _first_pass(ctx: TrainContext) -> tuple[Featurizer, int]:
+    builder = FeaturizerBuilder(ctx.options.features, ctx.options.label_col)
+    rows = 0
+    for df in training_part(ctx)():
+        builder.update(df)
+        rows += len(df)
+    if rows == 0:
+        raise AnalysisError("the training table is empty")
+    ctx.report(stage="read", rows=rows)
+    return builder.finish(), rows
+
+
+def _autoencoder(
+    ctx: TrainContext, params: dict[str, Any], featurizer: Featurizer
+) -> tuple[Any, str]:
+    """The pretrained autoencoder (reused or trained here) and where it came from."""
+    import keras
+
+    n_inputs = len(featurizer.output_names)
+    source = params["existed_pretrain_model"]
+    if source:
+        folder = pretrained_folder(str(source))
+        autoencoder = keras.models.load_model(
+            folder / AUTOENCODER_FILE, compile=False, safe_mode=True
+        )
+        width = int(autoencoder.input_shape[-1])
+        if width != n_inputs:
+            raise AnalysisError(
+                f"existed_pretrain_model {source!r} reads {width} features, but this table"
+                f" gives {n_inputs}: pretrain on the same columns"
+            )
+        return autoencoder, str(folder)
+    autoencoder = build_autoencoder(
+        n_inputs,
+        params["encode_units"],
+        params["pretrain_activation_func"],
+        params["pretrain_initializer"],
+    )
+    if params["run_pretrain"]:
+        _pretrain(ctx, autoencoder, params, featurizer)
+    return autoencoder, "pretrained" if params["run_pretrain"] else "random"
+
+
+def _encoder_layers(autoencoder: Any) -> list[Any]:
+    encoder = encoder_of(autoencoder)
+    return [layer for layer in encoder.layers if hasattr(layer, "units")]
+
+
+def _pretrain(
+    ctx: TrainContext, autoencoder: Any, params: dict[str, Any], featurizer: Featurizer
+) -> None:
+    """Reconstruction training, one pass over the topic per epoch."""
+    import keras
+
+    from mlsql.models.algorithms.dnn import _minibatches
+
+    autoencoder.compile(optimizer=keras.optimizers.Adam(params["pretrain_lr"]), loss="mse")
+    frames = training_part(ctx)
+    epochs = params["pretrain_epochs"]
+    for epoch in range(epochs):
+        rng = np.random.default_rng(ctx.options.seed + epoch)
+        pairs = ((x, x) for x in _matrices(featurizer, frames()))
+        losses, rows = [], 0
+        for x, y, seen in _minibatches(pairs, params["pretrain_batch_size"], rng):
+            losses.append(float(np.asarray(autoencoder.train_on_batch(x, y)).ravel()[0]))
+            rows = seen
+        loss = float(np.mean(losses)) if losses else float("nan")
+        ctx.report(
+            stage="epoch", phase="pretrain", epoch=epoch + 1, epochs=epochs, rows=rows, loss=loss
+        )
+
+
+def _matrices(featurizer: Featurizer, frames: Iterator[Any]) -> Iterator[np.ndarray]:
+    for df in frames:
+        yield featurizer.transform(df).astype(np.float32)
+
+
+def _initial_centroids(
+    embedding: np.ndarray, params: dict[str, Any], seed: int
+) -> tuple[np.ndarray, float]:
+    from sklearn.cluster import KMeans
+
+    kmeans = KMeans(params["n_clusters"], n_init=params["kmeans_init"], random_state=seed)
+    kmeans.fit(embedding)
+    return np.asarray(kmeans.cluster_centers_, dtype=np.float64), float(kmeans.inertia_)
+
+
+def train(ctx: TrainContext) -> TrainOutcome:
+    """Pretrains (or reuses) the autoencoder, places centroids, refines; saves the model."""
+    quiet_tensorflow()
+    import keras
+
+    params, ignored = dec_params(ctx.params)
+    task = decide_task(ctx, None, "clustering")
+    keras.utils.set_random_seed(ctx.options.seed)
+    featurizer, rows = _first_pass(ctx)
+    if params["n_clusters"] > rows:
+        raise AnalysisError(
+            f"n_clusters={params['n_clusters']} is more than the {rows} training rows"
+        )
+    autoencoder, origin = _autoencoder(ctx, params, featurizer)
+    if params["existed_pretrain_model"]:
+        params["encode_units"] = [int(layer.units) for layer in _encoder_layers(autoencoder)]
+    autoencoder.save(ctx.model_dir / AUTOENCODER_FILE)
+    encoder = encoder_of(autoencoder)
+    x = np.vstack(list(_matrices(featurizer, training_part(ctx)())))
+    centroids, inertia = _initial_centroids(embed(encoder, x), params, ctx.options.seed)
+    ctx.report(stage="kmeans", rows=len(x), inertia=inertia)
+    result = refine(encoder, x, centroids, params, ctx.options.seed, ctx.report)
+    del x
+    encoder.save(ctx.model_dir / KERAS_FILE)
+    evaluation, evaluated_on = evaluation_source(ctx)
+    dec = {
+        "centroids": result.centroids.tolist(),
+        "alpha": float(params["alpha"]),
+        "input_width": len(featurizer.output_names),
+        "encode_units": params["encode_units"],
+        "autoencoder": origin,
+        "autoencoder_file": AUTOENCODER_FILE,
+        "iterations": result.iterations,
+        "last_delta": result.delta,
+        "converged": result.converged,
+    }
+    return TrainOutcome(
+        task=task,
+        model_file=KERAS_FILE,
+        loader="dec",
+        metrics={},
+        params=params,
+        featurizer=featurizer,
+        label=None,
+        rows=rows,
+        ignored_params=ignored,
+        libraries=("tensorflow-cpu", "tensorflow", "keras"),
+        evaluation=evaluation,
+        evaluated_on=evaluated_on,
+        extra={"dec": dec, **evaluation_label(ctx, task)},
+        outputs=[dict(o) for o in OUTPUTS],
+    )
+
+
+def load_backend(folder: Path, extra: Mapping[str, Any]) -> Any:
+    """The ``DecBackend`` of a DEC version folder (encoder in safe mode, centroids from JSON)."""
+    from mlsql.models.algorithms.dec_network import DecBackend
+    from mlsql.models.backends import load_keras
+
+    dec = extra.get("dec") or {}
+    if "centroids" not in dec:
+        raise AnalysisError(f"DEC model {folder} has no centroids in its metadata")
+    return DecBackend(load_keras(folder), np.asarray(dec["centroids"]), float(dec["alpha"]))

@@ -1,0 +1,204 @@
+"""DEC (deep embedded clustering): beats or matches KMeans on a small set at a fixed seed,
+reuses a stored autoencoder without a pretraining epoch, predicts ``group_id``, soft
+assignments and embeddings, and refuses bad parameters and bad pretrained models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlsql.errors import AnalysisError
+from mlsql.models.algorithms import get_algorithm
+from mlsql.models.algorithms.dec import dec_params, encode_units
+from mlsql.models.algorithms.dec_network import soft_assignment, target_distribution
+from mlsql.models.metrics import clustering_accuracy
+from mlsql.workers.training import GroupSpec, train_group
+from tests.models.helpers import CountingSource, trained
+
+keras = pytest.importorskip("keras")
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+)
+
+SMALL = {
+    "n_clusters": "4",
+    "encode_units": "64,32,6",
+    "pretrain_epochs": "25",
+    "pretrain_batch_size": "32",
+    "update_interval": "20",
+    "train_max_iters": "600",
+    "train_batch_size": "64",
+    "validationFraction": "0",
+    "evalLabelCol": "y",
+    "seed": "7",
+}
+
+
+def digits_subset(classes: int = 4) -> pd.DataFrame:
+    """The first `classes` digits of scikit-learn's set, pixels in [0, 1], class in ``y``."""
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    keep = y < classes
+    frame = pd.DataFrame(x[keep] / 16.0, columns=[f"p{i}" for i in range(x.shape[1])])
+    frame["y"] = y[keep]
+    return frame
+
+
+@pytest.fixture(scope="module")
+def dec_model(tmp_path_factory):
+    df = digits_subset()
+    folder = tmp_path_factory.mktemp("dec")
+    source, events = CountingSource(df, chunk=100), []
+    result = train_group(GroupSpec("DEC", params=dict(SMALL)), source, folder, events.append)
+    assert result.ok, (result.error, result.detail)
+    return df, folder, result, source, events
+
+
+def test_dec_matches_or_beats_kmeans_at_a_fixed_seed(dec_model) -> None:
+    from sklearn.cluster import KMeans
+
+    df, folder, result, _, _ = dec_model
+    x = df.drop(columns="y").to_numpy()
+    kmeans = KMeans(4, n_init=20, random_state=7).fit(x)
+    kmeans_acc = clustering_accuracy(df["y"].to_numpy(), kmeans.labels_)
+    assert result.metrics["acc"] >= kmeans_acc, (result.metrics, kmeans_acc)
+    assert result.metrics["acc"] > 0.9
+
+
+def test_pretraining_streams_one_pass_per_epoch(dec_model) -> None:
+    _, _, result, source, events = dec_model
+    epochs = [e["epoch"] for e in events if e.get("stage") == "epoch"]
+    assert epochs == list(range(1, 26))
+    # featuriser pass + 25 pretraining epochs + the rows for clustering + evaluation
+    assert source.passes == 1 + 25 + 1 + 1
+    assert any(e.get("stage") == "cluster" for e in events)
+    assert result.task == "clustering" and result.params["n_clusters"] == 4
+
+
+def test_predictions_give_group_id_probabilities_and_embedding(dec_model, tmp_path) -> None:
+    from mlsql.models.loader import load_model
+
+    df, folder, result, _, _ = dec_model
+    model = load_model(folder)
+    out = model.predict(df)
+    assert list(out.columns) == ["prediction", "distance", "group_id", "probabilities", "embedding"]
+    np.testing.assert_array_equal(out["group_id"], out["prediction"])
+    proba = np.vstack(out["probabilities"])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-9)
+    np.testing.assert_array_equal(proba.argmax(axis=1), out["group_id"])
+    embedding = np.vstack(out["embedding"])
+    assert embedding.shape == (len(df), 6)
+    encoder = keras.models.load_model(folder / "model.keras", compile=False)
+    expected = encoder.predict(model.featurizer.transform(df).astype("float32"), verbose=0)
+    np.testing.assert_allclose(embedding, expected, rtol=1e-4, atol=1e-5)
+    centroids = np.asarray(model.metadata.extra["dec"]["centroids"])
+    np.testing.assert_allclose(proba, soft_assignment(embedding, centroids), rtol=1e-6)
+    only = model.predict(df.head(5), outputs=["group_id"])
+    assert list(only.columns) == ["group_id"]
+    assert acc_of(df, out["group_id"]) == pytest.approx(result.metrics["acc"])
+
+
+def acc_of(df: pd.DataFrame, groups: pd.Series) -> float:
+    return clustering_accuracy(df["y"].to_numpy(), groups.to_numpy())
+
+
+def test_reusing_a_pretrained_model_runs_no_pretraining_epoch(dec_model, tmp_path) -> None:
+    df, folder, _, _, _ = dec_model
+    params = {**SMALL, "model.existed_pretrain_model": str(folder), "train_max_iters": "100"}
+    params.pop("encode_units")
+    source, events = CountingSource(df, chunk=100), []
+    result = train_group(GroupSpec("DEC", params=params), source, tmp_path, events.append)
+    assert result.ok, (result.error, result.detail)
+    assert not [e for e in events if e.get("stage") == "epoch"]
+    assert source.passes == 1 + 1 + 1  # featuriser, rows for clustering, evaluation
+    assert result.params["encode_units"] == [64, 32, 6]
+    assert (tmp_path / "autoencoder.keras").is_file()  # stored again, reusable in turn
+    assert result.metrics["acc"] > 0.9
+
+
+def test_sqlflow_names_and_aliases() -> None:
+    assert get_algorithm("DeepEmbeddingClusterModel").name == "DEC"
+    params, _ = dec_params(
+        {
+            "model.n_clusters": "5",
+            "model.encode_units": "[100, 7]",
+            "model.run_pretrain": "false",
+            "model.pretrain_epochs": "3",
+            "model.train_max_iters": "10",
+            "model.update_interval": "5",
+            "model.tol": "0.01",
+            "model.pretrain_batch_size": "16",
+        }
+    )
+    assert params["n_clusters"] == 5 and params["encode_units"] == [100, 7]
+    assert params["run_pretrain"] is False and params["tol"] == 0.01
+    params, _ = dec_params({"k": "3", "pretrainedModel": "/models/c", "maxIter": "9"})
+    assert params["n_clusters"] == 3 and params["existed_pretrain_model"] == "/models/c"
+    assert params["train_max_iters"] == 9
+    assert encode_units("500,500,2000,10") == [500, 500, 2000, 10]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"n_clusters": "1"}, "at least 2"),
+        ({"encode_units": "500,,10"}, "encode_units"),
+        ({"encode_units": "a,b"}, "encode_units"),
+        ({"encode_units": "64,0"}, "encode_units"),
+        ({"tol": "2"}, "tol"),
+        ({"update_interval": "0"}, "update_interval"),
+        ({"model.n_clusterz": "3"}, "n_clusterz"),
+    ],
+)
+def test_bad_parameters_are_clear_errors(params, message) -> None:
+    with pytest.raises(AnalysisError, match=message):
+        dec_params(params)
+
+
+def test_target_distribution_sharpens_and_normalises() -> None:
+    q = soft_assignment(np.array([[0.0, 0.0], [1.0, 1.0], [0.2, 0.1]]), np.eye(2) * 3)
+    p = target_distribution(q)
+    np.testing.assert_allclose(q.sum(axis=1), 1.0)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    assert (np.abs(p - 0.5) >= np.abs(q - 0.5) - 1e-12).all()
+
+
+def _fails(tmp_path, params, df, name="bad"):
+    staging = tmp_path / name
+    source = CountingSource(df)
+    result = train_group(GroupSpec("DEC", params=params), source, staging, lambda e: None)
+    assert not result.ok
+    assert not (staging / ".mlsql-model").exists()
+    return result
+
+
+def test_more_clusters_than_rows_fails_before_training(tmp_path) -> None:
+    df = digits_subset().head(6)
+    params = {"n_clusters": "7", "encode_units": "8,2", "validationFraction": "0"}
+    result = _fails(tmp_path, params, df)
+    assert "n_clusters=7 is more than the 6 training rows" in result.error
+
+
+def test_a_pretrained_model_that_is_not_dec_is_refused(tmp_path) -> None:
+    df = digits_subset()
+    _, kmeans = trained(tmp_path, "KMeans", {"k": "3", "excludeCols": "y"}, df, name="km")
+    params = {"n_clusters": "3", "existed_pretrain_model": str(kmeans.folder), "excludeCols": "y"}
+    result = _fails(tmp_path, params, df)
+    assert "not a DEC model" in result.error
+
+
+def test_a_pretrained_model_of_another_width_is_refused(dec_model, tmp_path) -> None:
+    df, folder, _, _, _ = dec_model
+    narrow = df[[f"p{i}" for i in range(10)] + ["y"]]
+    params = {"n_clusters": "3", "existed_pretrain_model": str(folder), "evalLabelCol": "y"}
+    result = _fails(tmp_path, params, narrow)
+    assert "reads 64 features" in result.error and "gives 10" in result.error
+
+
+def test_a_missing_pretrained_model_is_refused(tmp_path) -> None:
+    params = {"n_clusters": "3", "existed_pretrain_model": str(tmp_path / "nothing")}
+    result = _fails(tmp_path, params, digits_subset())
+    assert "existed_pretrain_model" in result.error

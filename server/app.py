@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mlsql.errors import MLSQLError
 
-from .api.routes import health, jobs, metrics, models, predict, scripts
+from .api.routes import console, health, jobs, metrics, models, predict, scripts
 from .core.config import resolve_config
 from .core.limits import BodySizeLimit
 from .core.runtime import ServerRuntime
@@ -72,10 +72,11 @@ def create_app(
     app.state.runtime = runtime
     app.add_middleware(BodySizeLimit, max_bytes=config.settings.max_request_bytes)
     _add_error_handlers(app)
-    for module in (scripts, jobs, health):
+    for module in (scripts, jobs, health, console):
         app.include_router(module.router)
     for module in (predict, models, metrics):  # model serving (mlsql.server.serving)
         app.include_router(module.router)
+    app.include_router(console.page)  # the console's page and files (public, no data)
     return app
 
 

@@ -1,0 +1,63 @@
+// Charts with uPlot: bars of one value per category, and lines of y per x (one series each).
+import uPlot from "uplot";
+import { h } from "./dom.js";
+
+const COLORS = ["#7c3aed", "#0891b2", "#ea580c", "#16a34a", "#db2777", "#ca8a04", "#4f46e5", "#64748b"];
+
+function frame(title, chartEl) {
+  return h("figure.chart", h("figcaption", title), chartEl);
+}
+
+function width(el) {
+  return Math.max(320, Math.min(620, (el?.clientWidth || 560) - 24));
+}
+
+/** Bars: `labels[i]` on the x axis, `values[i]` as the bar height. */
+export function barChart(title, labels, values, { yLabel = "", parent } = {}) {
+  const holder = h("div.chart-canvas");
+  const xs = labels.map((_, i) => i);
+  const bars = uPlot.paths.bars({ size: [0.6, 64], align: 0 });
+  const opts = {
+    width: width(parent),
+    height: 220,
+    legend: { show: false },
+    cursor: { points: { show: false } },
+    scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+    axes: [
+      { values: (u, splits) => splits.map((s) => (Number.isInteger(s) ? labels[s] ?? "" : "")), splits: () => xs, grid: { show: false } },
+      { label: yLabel, size: 56 },
+    ],
+    series: [{}, { label: yLabel, fill: "#7c3aed55", stroke: "#7c3aed", width: 1, paths: bars, points: { show: false } }],
+  };
+  setTimeout(() => new uPlot(opts, [xs, values], holder), 0);
+  return frame(title, holder);
+}
+
+/** Lines: `series` is `[{label, points: [[x, y], …]}]`. */
+export function lineChart(title, series, { xLabel = "", yLabel = "", parent, points = false } = {}) {
+  const holder = h("div.chart-canvas");
+  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const data = [xs, ...series.map((s) => {
+    const byX = new Map(s.points.map(([x, y]) => [x, y]));
+    return xs.map((x) => (byX.has(x) ? byX.get(x) : null));
+  })];
+  const opts = {
+    width: width(parent),
+    height: 220,
+    scales: { x: { time: false } },
+    axes: [{ label: xLabel }, { label: yLabel, size: 56 }],
+    series: [
+      { label: xLabel },
+      ...series.map((s, i) => ({
+        label: s.label,
+        stroke: COLORS[i % COLORS.length],
+        width: 2,
+        spanGaps: true,
+        paths: points ? () => null : undefined,
+        points: { show: points || s.points.length < 30, size: points ? 8 : 5, fill: COLORS[i % COLORS.length] },
+      })),
+    ],
+  };
+  setTimeout(() => new uPlot(opts, data, holder), 0);
+  return frame(title, holder);
+}

@@ -1,0 +1,110 @@
+// The models page: the stores the owner trained, and for one store its versions with metrics
+// and the charts the recorded data allows (metrics per version/group, loss per epoch, per-round
+// scores for searches that record rounds).
+import { api } from "./api.js";
+import { clear, fmtNumber, h } from "./dom.js";
+import { barChart, lineChart } from "./charts.js";
+
+function metricNames(versions) {
+  return [...new Set(versions.flatMap((v) => Object.keys(v.metrics || {})))];
+}
+
+function versionLabel(v) {
+  return `v${v.version}·g${v.group ?? 0}`;
+}
+
+function versionsTable(view) {
+  const names = metricNames(view.versions);
+  return h(
+    "table.list.versions",
+    h("thead", h("tr", h("th", "Version"), h("th", "Group"), h("th", "Algorithm"), h("th", "Created"), names.map((n) => h("th.num", n)))),
+    h(
+      "tbody",
+      view.versions.map((v) =>
+        h(
+          `tr${v.version === view.best ? ".best" : ""}`,
+          h("td", `v${v.version}`, v.version === view.best ? h("span.tag", "best") : null),
+          h("td", v.group ?? ""),
+          h("td", v.algorithm || v.error || ""),
+          h("td", v.created ? new Date(v.created).toLocaleString() : ""),
+          names.map((n) => h("td.num", v.metrics?.[n] !== undefined ? fmtNumber(v.metrics[n]) : "")),
+        ),
+      ),
+    ),
+  );
+}
+
+function metricsChart(view, area) {
+  const names = metricNames(view.versions);
+  if (!names.length) return null;
+  const primary = view.versions.at(-1).primaryMetric;
+  const select = h("select.metric-select", { "aria-label": "metric" }, names.map((n) => h("option", { value: n, selected: n === primary }, n)));
+  const slot = h("div");
+  const draw = () => {
+    const metric = select.value;
+    const rows = view.versions.filter((v) => typeof v.metrics?.[metric] === "number");
+    clear(slot, barChart(`${metric} per version / parameter group`, rows.map(versionLabel), rows.map((v) => v.metrics[metric]), { yLabel: metric, parent: area }));
+  };
+  select.addEventListener("change", draw);
+  draw();
+  return h("div.chart-block.metrics-chart", h("label.chart-pick", "metric ", select), slot);
+}
+
+function lossChart(view, area) {
+  const groups = view.curves?.groups;
+  if (!groups || !Object.keys(groups).length) return null;
+  const series = Object.entries(groups).map(([g, points]) => ({ label: `group ${g}`, points }));
+  return h("div.chart-block.loss-chart", lineChart("loss per epoch", series, { xLabel: "epoch", yLabel: "loss", parent: area }));
+}
+
+function roundsChart(view, area) {
+  const rows = view.versions.filter((v) => v.extra && v.extra.round !== undefined);
+  if (!rows.length) return null;
+  const metric = rows[0].primaryMetric || metricNames(rows)[0];
+  const byGroup = {};
+  for (const v of rows) (byGroup[v.group] ||= []).push([Number(v.extra.round), v.metrics[metric]]);
+  const series = Object.entries(byGroup).map(([g, points]) => ({ label: `config ${g}`, points }));
+  return h("div.chart-block.rounds-chart", lineChart(`${metric} per round`, series, { xLabel: "round", yLabel: metric, parent: area, points: true }));
+}
+
+async function showStore(path, area) {
+  clear(area, h("div.empty", "loading…"));
+  const view = await api("/models/detail", { params: { path } });
+  const latest = view.versions.at(-1);
+  const charts = h("div.charts");
+  clear(
+    area,
+    h("h3.store-path", path),
+    h("p.sub", `${latest.algorithm} · ${latest.task} · ${view.versions.length} version(s)`, view.best != null ? ` · best v${view.best}` : ""),
+    versionsTable(view),
+    charts,
+  );
+  const blocks = [metricsChart(view, area), lossChart(view, area), roundsChart(view, area)].filter(Boolean);
+  if (!blocks.length) charts.append(h("div.empty", "No metrics were recorded for this model."));
+  charts.append(...blocks);
+}
+
+export function modelsView() {
+  const list = h("ul.store-list");
+  const detail = h("div.store-detail", h("div.empty", "Pick a model store on the left."));
+  const el = h("section.page.models-page", h("h2", "Models"), h("p.sub", "Model stores your jobs trained, with their versions and metrics."), h("div.models-layout", list, detail));
+  (async () => {
+    const { models } = await api("/models");
+    if (!models.length) clear(list, h("li.empty", "No trained models yet: a train statement creates one."));
+    else
+      clear(
+        list,
+        models.map((m) => {
+          const metric = Object.entries(m.metrics || {})[0];
+          const item = h(
+            "li.store",
+            { dataset: { path: m.path }, onclick: () => (list.querySelectorAll(".store").forEach((x) => x.classList.toggle("active", x === item)), showStore(m.path, detail)) },
+            h("div.store-name", m.path.split("/").filter(Boolean).at(-1)),
+            h("div.store-meta", `${m.algorithm} · ${m.versions} version(s)${metric ? ` · ${metric[0]} ${fmtNumber(metric[1])}` : ""}`),
+          );
+          return item;
+        }),
+      );
+  })();
+  return { el, dispose() {} };
+}

@@ -72,7 +72,11 @@ class BodySizeLimit:
     async def _refuse(self, send: Send) -> None:
         """Answer 413 with the JSON error shape."""
         body = json.dumps(
-            {"code": "too_large", "message": f"request body over {self.max_bytes} bytes"}
+            {
+                "code": "too_large",
+                "message": f"request body over {self.max_bytes} bytes "
+                "(rule 'max_request_bytes': server.max_request_bytes)",
+            }
         ).encode()
         headers: list[Any] = [
             (b"content-type", b"application/json"),

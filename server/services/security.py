@@ -120,13 +120,15 @@ class TokenTable:
 
 
 def unauthorized(message: str = "") -> ApiError:
-    """401 with the Bearer challenge."""
+    """401 with the Bearer challenge; the message names the rule."""
+    text = message or (
+        "a valid access token is required (header `Authorization: Bearer …` "
+        "or parameter access_token)"
+    )
     return ApiError(
         401,
         "unauthorized",
-        message
-        or "a valid access token is required (header `Authorization: Bearer …` "
-        "or parameter access_token)",
+        f"{text} (rule 'token_required')",
         headers={"WWW-Authenticate": "Bearer"},
     )
 

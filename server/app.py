@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mlsql.errors import MLSQLError
 
+from .api.docs_assets import add_local_docs
 from .api.routes import console, health, jobs, metrics, models, predict, scripts
 from .core.config import resolve_config
 from .core.limits import BodySizeLimit
@@ -67,8 +68,14 @@ def create_app(
     owns = owns_engine if owns_engine is not None else engine is None
     runtime = ServerRuntime(config, engine, owns)
     app = FastAPI(
-        title="MLSQL for Python", version="0.1.0", description=DESCRIPTION, lifespan=_lifespan
+        title="MLSQL for Python",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+        docs_url=None,  # served by add_local_docs, with local JavaScript and CSS
+        redoc_url=None,
     )
+    add_local_docs(app)
     app.state.runtime = runtime
     app.add_middleware(BodySizeLimit, max_bytes=config.settings.max_request_bytes)
     _add_error_handlers(app)

@@ -8,9 +8,10 @@ Usage (the entry is this file; find it with Python)::
         script.mlsql [--set key=value …] [--output table|json|csv] [--limit N] \\
         [--stream-timeout SECONDS] [--conf-file mlsql.toml]
 
-The script runs on whatever master and settings spark-submit was given: the entry takes the
-active Spark session (getOrCreate) and only fills in the engine's Spark SQL settings that the
-submit command left unset (Arrow, session time zone, shuffle partitions, …). Scripts that read or
+The script runs on whatever master and settings spark-submit was given; the configuration file
+(`conf/mlsql.toml`, `--conf-file`, `MLSQL_*` variables) fills in every Spark setting the submit
+command left unset, as the CLI applies it: the Spark UI off, Spark's logs quiet, driver services
+on loopback for a local master (see `mlsql.submit_spark`). Scripts that read or
 write Kafka need the connector on the class path: pass
 `--jars "$(ls .cache/jars/spark/*.jar | paste -sd,)"` (or `--packages
 org.apache.spark:spark-sql-kafka-0-10_2.13:<spark version>`).
@@ -71,27 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def active_spark(config: Config) -> SparkSession:
-    """The Spark session spark-submit configured, with unset engine SQL settings filled in."""
-    from pyspark.sql import SparkSession
+    """The Spark session spark-submit starts, configured as the CLI's (see `submit_spark`)."""
+    from mlsql.submit_spark import submitted_spark
 
-    from mlsql.engine.spark import spark_conf
-
-    _quiet_python_loggers()
-    spark = SparkSession.builder.getOrCreate()
-    submitted = spark.sparkContext.getConf()
-    for key, value in spark_conf(config).items():
-        if key.startswith("spark.sql.") and not submitted.contains(key):
-            spark.conf.set(key, value)
-    return spark
-
-
-def _quiet_python_loggers() -> None:
-    """Mute PySpark's JSON log record of every analysis error: the entry reports errors itself."""
-    import logging
-
-    from pyspark.logger import PySparkLogger
-
-    PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL + 1)
+    return submitted_spark(config)
 
 
 def run(args: argparse.Namespace, engine: Engine, variables: dict[str, str]) -> None:

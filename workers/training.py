@@ -1,9 +1,13 @@
-"""The training worker: one process per parameter group of a ``train`` statement.
+"""The training worker: one process per trial (a parameter group, or one round of a searched
+configuration) of a ``train`` statement.
 
 ``train_group`` is the pure core: from a batch source (one call = one pass over the training
-table as Arrow record batches) it fits the group's algorithm, writes the model and its metadata
-into a staging folder, evaluates it through the one loader, seals the folder and returns a
-``GroupResult``. It never raises for a failed training: the result says ``failed`` and why.
+table as Arrow record batches) it fits the trial's algorithm with the trial's budget
+(``mlsql.models.budget``: trees, epochs, iterations or a share of rows; continuing the previous
+round's model when the spec says so), writes the model and its metadata into a staging folder,
+evaluates it through the one loader (metrics and loss, on the training rows too when asked),
+seals the folder and returns a ``TrialResult`` (``mlsql.models.trials``, the one definition the
+driver reads). It never raises for a failed training: the result says ``failed`` and why.
 Publishing the staging folder as a version is the driver's step (``mlsql.models.store.publish``).
 
 The process entry reads a spec file (``WorkerSpec``, JSON)::
@@ -11,7 +15,7 @@ The process entry reads a spec file (``WorkerSpec``, JSON)::
     python -m mlsql.workers.training --spec spec.json
 
 prints progress as JSON lines on stdout (``{"event": "progress", "group": 0, "rows": …,
-"epoch": …}``; anything else the training prints, e.g. a Python algorithm, goes to stderr), writes the ``GroupResult`` JSON to ``result_path``, ends with a
+"epoch": …}``; anything else the training prints, e.g. a Python algorithm, goes to stderr), writes the ``TrialResult`` JSON to ``result_path``, ends with a
 ``{"event": "result", …}`` line, and exits 1 (the error also on stderr) when training failed.
 """
 
@@ -25,7 +29,6 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,97 +36,37 @@ from mlsql.errors import MLSQLError
 from mlsql.models.algorithms import get_algorithm, trainer_for
 from mlsql.models.algorithms.base import TrainContext, TrainOutcome
 from mlsql.models.algorithms.common import training_part
+from mlsql.models.budget import budget_params, folder_size, row_fraction, row_sample
 from mlsql.models.dataset import BatchSource, frame_source
-from mlsql.models.evaluation import evaluate
 from mlsql.models.loader import open_folder, output_schema
+from mlsql.models.losses import evaluate_with_loss
 from mlsql.models.metadata import ModelMetadata, library_versions
 from mlsql.models.metrics import primary_metric
 from mlsql.models.options import split_options
 from mlsql.models.store import seal
+from mlsql.models.trials import TrialResult, TrialSpec, TrialStatus
 
 from .sources import WorkerSpec
 
 Progress = Callable[[dict[str, Any]], None]
 
 
-@dataclass
-class GroupSpec:
-    """One parameter group to train.
-
-    Attributes:
-        algorithm: Algorithm name or alias (``RandomForest``).
-        group: Index of the group (``fitParam.<group>.*``).
-        params: The group's options: its ``fitParam.N.*`` values without the prefix, merged
-            over the statement's own options (``labelCol``, ``featureCols``, …), as strings.
-        run_id: Identifies the ``train`` statement; versions of one run survive each other's
-            publishing without ``keepVersion``.
-        seed: Seed unless ``params`` sets ``seed``.
-        model_path: The statement's model path (recorded, not written by the worker).
-    """
-
-    algorithm: str
-    group: int = 0
-    params: dict[str, Any] = field(default_factory=dict)
-    run_id: str | None = None
-    seed: int = 42
-    model_path: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> GroupSpec:
-        """Inverse of ``to_dict`` (unknown keys are ignored)."""
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-
-
-@dataclass
-class GroupResult:
-    """The outcome of one group: ``status`` is ``success`` or ``failed`` (then ``error``)."""
-
-    group: int
-    algorithm: str
-    status: str
-    params: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, float] = field(default_factory=dict)
-    seconds: float = 0.0
-    task: str | None = None
-    rows: int = 0
-    evaluated_on: str | None = None
-    ignored_params: list[str] = field(default_factory=list)
-    staging_dir: str | None = None
-    error: str | None = None
-    error_code: str | None = None
-    detail: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the group trained."""
-        return self.status == "success"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> GroupResult:
-        """Inverse of ``to_dict`` (unknown keys are ignored)."""
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+GroupSpec = TrialSpec  # the names of the first worker protocol (one trial = one group)
+GroupResult = TrialResult
 
 
 def train_group(
-    spec: GroupSpec,
+    spec: TrialSpec,
     batches: BatchSource,
     staging_dir: Path,
     progress: Progress,
     *,
     eval_batches: BatchSource | None = None,
-) -> GroupResult:
-    """Trains one parameter group into `staging_dir` (sealed on success).
+) -> TrialResult:
+    """Trains one trial into `staging_dir` (sealed on success).
 
     Args:
-        spec: The group.
+        spec: The trial (a parameter group, or a round of a searched configuration).
         batches: The training table; each call is one full pass.
         staging_dir: Where the model folder is written (created if needed).
         progress: Receives progress events (dicts).
@@ -132,74 +75,89 @@ def train_group(
     Returns:
         The result; ``status`` is ``failed`` with ``error`` when anything went wrong.
     """
-    started = time.monotonic()
+    started, started_ms = time.monotonic(), _now_ms()
     try:
         result = _run(spec, batches, Path(staging_dir), progress, eval_batches)
     except Exception as exc:  # the worker's face: every failure becomes a result
-        return _failed(spec, exc, time.monotonic() - started, staging_dir)
+        result = _failed(spec, exc, time.monotonic() - started, staging_dir)
     result.seconds = time.monotonic() - started
+    result.started_ms, result.ended_ms = started_ms, _now_ms()
     return result
 
 
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
 def _context(
-    spec: GroupSpec,
+    spec: TrialSpec,
     batches: BatchSource,
     staging: Path,
     progress: Progress,
     eval_batches: BatchSource | None,
 ) -> TrainContext:
     algorithm = get_algorithm(spec.algorithm)
-    options, params = split_options(algorithm, spec.params, seed=spec.seed)
+    warm = spec.warm_start_from if spec.warm_start_from else None
+    given = budget_params(
+        algorithm.name, spec.params, spec.resource, spec.warm_start_resource if warm else None
+    )
+    options, params = split_options(algorithm, given, seed=spec.seed)
+    fraction = row_fraction(algorithm.name, spec.resource, spec.resource_max)
     staging.mkdir(parents=True, exist_ok=True)
     return TrainContext(
         algorithm=algorithm,
         options=options,
         params=params,
-        batches=frame_source(batches),
+        batches=frame_source(row_sample(batches, fraction, options.seed)),
         eval_batches=frame_source(eval_batches) if eval_batches is not None else None,
         model_dir=staging,
         progress=progress,
         group=spec.group,
-        all_params=dict(spec.params),
+        all_params=dict(given),
+        warm_start_from=Path(warm) if warm else None,
     )
 
 
 def _run(
-    spec: GroupSpec,
+    spec: TrialSpec,
     batches: BatchSource,
     staging: Path,
     progress: Progress,
     eval_batches: BatchSource | None,
-) -> GroupResult:
+) -> TrialResult:
     """Fits, saves, evaluates through the loader, seals; raises on any failure."""
     ctx = _context(spec, batches, staging, progress, eval_batches)
     algorithm = ctx.algorithm
     outcome = trainer_for(algorithm)(ctx)
     meta = _metadata(spec, algorithm.name, outcome)
     meta.write(staging)
-    metrics, evaluated_on = _evaluate(ctx, meta, outcome)
-    primary = primary_metric(outcome.task)
-    meta.metrics = metrics
-    meta.primary_metric = primary[0] if primary and primary[0] in metrics else None
-    meta.extra["evaluated_on"] = evaluated_on
-    meta.write(staging)
-    seal(staging)
-    ctx.report(stage="saved", metrics=metrics)
-    return GroupResult(
+    result = TrialResult(
         group=spec.group,
         algorithm=algorithm.name,
-        status="success",
+        status=TrialStatus.SUCCESS.value,
         params=outcome.params,
-        metrics=metrics,
         task=outcome.task,
         rows=outcome.rows,
-        evaluated_on=evaluated_on,
         ignored_params=outcome.ignored_params,
         staging_dir=str(staging),
+        resource=spec.resource,
+        warm_started=bool(outcome.extra.get("warm_started")),
     )
+    _evaluate(ctx, meta, outcome, result)
+    if spec.training_metrics:
+        _evaluate_training(ctx, meta, result)
+    primary = primary_metric(outcome.task)
+    meta.metrics = result.metrics
+    meta.primary_metric = primary[0] if primary and primary[0] in result.metrics else None
+    meta.extra.update(evaluated_on=result.evaluated_on, loss=result.loss, resource=spec.resource)
+    meta.write(staging)
+    seal(staging)
+    result.model_size = folder_size(staging)
+    ctx.report(stage="saved", metrics=result.metrics, loss=result.loss)
+    return result
 
 
-def _metadata(spec: GroupSpec, algorithm: str, outcome: TrainOutcome) -> ModelMetadata:
+def _metadata(spec: TrialSpec, algorithm: str, outcome: TrainOutcome) -> ModelMetadata:
     return ModelMetadata(
         algorithm=algorithm,
         loader=outcome.loader,
@@ -218,38 +176,54 @@ def _metadata(spec: GroupSpec, algorithm: str, outcome: TrainOutcome) -> ModelMe
 
 
 def _evaluate(
-    ctx: TrainContext, meta: ModelMetadata, outcome: TrainOutcome
-) -> tuple[dict[str, float], str]:
-    """Metrics through the one loader, on the outcome's evaluation rows (training rows if none)."""
+    ctx: TrainContext, meta: ModelMetadata, outcome: TrainOutcome, result: TrialResult
+) -> None:
+    """Metrics and loss through the one loader, on the outcome's evaluation rows (training rows
+    if none) into `result`."""
     if outcome.evaluation is None:
-        return dict(outcome.metrics), outcome.evaluated_on
+        result.metrics, result.evaluated_on = dict(outcome.metrics), outcome.evaluated_on
+        return
     model = open_folder(ctx.model_dir, meta)
-    metrics, rows = evaluate(model, outcome.evaluation(), ctx.options.seed)
+    seed = ctx.options.seed
+    metrics, rows, loss, kind = evaluate_with_loss(model, outcome.evaluation(), seed)
     evaluated_on = outcome.evaluated_on
     if rows == 0:
-        metrics, rows = evaluate(model, training_part(ctx)(), ctx.options.seed)
+        metrics, rows, loss, kind = evaluate_with_loss(model, training_part(ctx)(), seed)
         evaluated_on = "training"
     meta.extra["evaluation_rows"] = rows
-    return {**outcome.metrics, **metrics}, evaluated_on
+    result.metrics, result.evaluated_on = {**outcome.metrics, **metrics}, evaluated_on
+    result.loss, result.loss_type = loss, kind
 
 
-def _failed(spec: GroupSpec, exc: BaseException, seconds: float, staging: Path) -> GroupResult:
+def _evaluate_training(ctx: TrainContext, meta: ModelMetadata, result: TrialResult) -> None:
+    """Training metrics and loss (searches rank by them when nothing is held out)."""
+    if result.evaluated_on == "training":
+        result.training_metrics, result.training_loss = dict(result.metrics), result.loss
+        return
+    model = open_folder(ctx.model_dir, meta)
+    metrics, _, loss, kind = evaluate_with_loss(model, training_part(ctx)(), ctx.options.seed)
+    result.training_metrics, result.training_loss = metrics, loss
+    result.loss_type = result.loss_type or kind
+
+
+def _failed(spec: TrialSpec, exc: BaseException, seconds: float, staging: Path) -> TrialResult:
     detail = None
     if isinstance(exc, MLSQLError):
         message, code = exc.message, exc.code
     else:
         message, code = f"{type(exc).__name__}: {exc}", "worker"
         detail = "".join(traceback.format_exception(exc))
-    return GroupResult(
+    return TrialResult(
         group=spec.group,
         algorithm=spec.algorithm,
-        status="failed",
+        status=TrialStatus.FAILED.value,
         params=dict(spec.params),
         seconds=seconds,
         staging_dir=str(staging),
         error=message,
         error_code=code,
         detail=detail,
+        resource=spec.resource,
     )
 
 
@@ -260,7 +234,7 @@ def _printer(stream: TextIO) -> Progress:
     return emit
 
 
-def _write_result(path: str, result: GroupResult) -> None:
+def _write_result(path: str, result: TrialResult) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
@@ -268,9 +242,9 @@ def _write_result(path: str, result: GroupResult) -> None:
     os.replace(tmp, target)
 
 
-def run_spec(spec: WorkerSpec, progress: Progress) -> GroupResult:
-    """Runs a worker spec: builds its batch sources and trains its group."""
-    group = GroupSpec.from_dict(spec.group)
+def run_spec(spec: WorkerSpec, progress: Progress) -> TrialResult:
+    """Runs a worker spec: builds its batch sources and trains its trial."""
+    group = TrialSpec.from_dict(spec.group)
     try:
         batches = spec.batch_source(progress)
         eval_batches = spec.eval_batch_source(progress)

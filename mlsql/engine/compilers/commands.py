@@ -16,7 +16,7 @@ Handler = Callable[[CommandStatement, RunContext], Table]
 
 
 def _show(stmt: CommandStatement, ctx: RunContext) -> Table:
-    what = stmt.args[0].lower() if stmt.args else ""
+    what = stmt.args[0].lower().split("/", 1)[0] if stmt.args else ""
     handler = SHOW.get(what)
     if handler is None:
         raise ctx.error(
@@ -75,7 +75,21 @@ def _show_streams(stmt: CommandStatement, ctx: RunContext) -> Table:
     return show_streams(stmt, ctx)
 
 
+def _hyperband_schedule(stmt: CommandStatement, ctx: RunContext) -> Table:
+    from mlsql.engine.training.plans.hyperband import schedule_command
+
+    table: Table = schedule_command(stmt, ctx)
+    return table
+
+
+def _show_et(stmt: CommandStatement, ctx: RunContext) -> Table:
+    from mlsql.engine.et.catalog import show_et
+
+    return show_et(stmt, ctx)
+
+
 SHOW: dict[str, Handler] = {
+    "et": _show_et,
     "tables": _show_tables,
     "functions": _show_functions,
     "jobs": _show_jobs,
@@ -86,6 +100,7 @@ COMMANDS: dict[str, Handler] = {
     "desc": _desc,
     "describe": _desc,
     "streams": _streams,
+    "hyperband_schedule": _hyperband_schedule,
 }
 
 

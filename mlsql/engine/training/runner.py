@@ -1,12 +1,17 @@
-"""One train statement from start to end, on the driver.
+"""One train statement from start to end, on the driver, driven by a plan.
 
-1. create the per-job topics (data, evaluation, progress) on the configured or embedded broker;
-2. Spark executors write the table (and `evaluateTable`) into them — the driver never collects;
-3. one Spark task per parameter group starts a training worker (`launcher.run_worker`); all
-   data is already in Kafka when they start, so worker tasks never wait on writer tasks for a
-   slot (no deadlock when groups outnumber free slots; groups beyond the slots queue);
-4. if a worker died or was stopped the job fails; otherwise every group that trained is
-   published as a version and the statement's table lists the groups, marking the best;
+1. the plan is built from the statement (``plans.plan_for``): a bad option fails here, at the
+   option, before any work;
+2. the per-job topics (data, evaluation, progress) are created and Spark executors write the
+   table (and ``evaluateTable``) into them once — the driver never collects;
+3. the runner asks the plan for trials, runs them as one Spark job (one task per trial; a task
+   starts a training worker that reads the topic, ``launcher.run_worker``; trials beyond the
+   task slots queue), gives the results back to the plan, and repeats until the plan has no
+   more trials; a trial of a configuration that already trained continues from its last model
+   (warm start, ``mlsql.models.budget``);
+4. if a worker died or was stopped the job fails; otherwise every configuration's last
+   successful model is published as a version and the statement's table lists them
+   (``results.py``), marking the best (``mlsql.models.metrics.best_index``);
 5. topics and unpublished staging folders are removed in success and in failure.
 """
 
@@ -16,16 +21,20 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.training import results as table
 from mlsql.engine.training.datapath import write_table
 from mlsql.engine.training.options import TrainOptions, split_options
+from mlsql.engine.training.plans import Plan, TrialHistory, plan_for
 from mlsql.engine.training.progress import ProgressListener
 from mlsql.errors import AnalysisError, WorkerError
 from mlsql.kafka.transport import TopicRef, create_topic, delete_topic, topic_name
+from mlsql.models.budget import unit_of
+from mlsql.models.trials import TrialResult, TrialSpec
 from mlsql.parser.ast import TrainStatement, options_dict
 
 if TYPE_CHECKING:
@@ -34,8 +43,7 @@ if TYPE_CHECKING:
     from mlsql.models.store import ModelStore
 
 MAX_TOPIC_PARTITIONS = 16
-METRIC_COLUMNS = ("accuracy", "f1", "auc", "rmse", "r2", "silhouette", "acc", "nmi", "ari")
-FATAL_STATUSES = ("killed", "timeout")
+METRIC_COLUMNS = table.METRIC_COLUMNS
 
 
 @dataclass
@@ -52,31 +60,74 @@ class Topics:
         return [t for t in (self.data, self.evaluate, self.progress) if t]
 
 
+@dataclass
+class Feed:
+    """Where trials read their data: the topics and the references written into them."""
+
+    topics: Topics
+    refs: dict[str, TopicRef]
+
+
 def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
-    """Train every parameter group of `stmt` through Kafka; returns the groups table."""
-    from mlsql.models.algorithms import get_algorithm
+    """Train the statement's plan through Kafka; returns the configurations table."""
     from mlsql.models.store import ModelStore
 
     opts = split_options(options_dict(stmt.options))
-    get_algorithm(stmt.algorithm)  # unknown names fail before any work
+    store = ModelStore(ctx.resolve_path(stmt.path))
+    slots = max(1, ctx.spark.sparkContext.defaultParallelism)
+    plan = plan_for(stmt, ctx, opts, ctx.job.id, str(store.path), slots)
     df = ctx.spark.table(stmt.table)
     eval_df = ctx.spark.table(opts.evaluate_table) if opts.evaluate_table else None
-    store = ModelStore(ctx.resolve_path(stmt.path))
     topics = _topics(ctx, opts, df)
     stagings: list[Path] = []
     try:
         ctx.job.check()
-        refs = _send_data(ctx, topics, df, eval_df)
+        feed = Feed(topics, _send_data(ctx, topics, df, eval_df))
         ctx.job.check()
-        specs = [_spec(ctx, stmt, opts, topics, refs, g, store, stagings) for g in opts.groups]
         with ProgressListener(ctx.job, topics.bootstrap, topics.progress):
-            results = _launch(ctx, specs, topics)
-        ctx.job.check()  # a kill during the worker job must not publish
-        _raise_if_fatal(ctx, stmt, results)
-        _publish(store, results, opts.keep_version)
+            _run_plan(ctx, stmt, plan, feed, store, stagings)
+        ctx.job.check()  # a kill during the worker jobs must not publish
+        published = _publish(store, plan, opts.keep_version)
     finally:
         _cleanup(topics, stagings)
-    return _groups_table(ctx, stmt, results, store)
+    return _table(ctx, stmt, plan, published)
+
+
+def _run_plan(
+    ctx: RunContext,
+    stmt: TrainStatement,
+    plan: Plan,
+    feed: Feed,
+    store: ModelStore,
+    stagings: list[Path],
+) -> None:
+    """Ask, run, tell, until the plan is done; fatal worker deaths stop everything."""
+    launch = 0
+    while specs := plan.next_trials():
+        specs = [_warm_start(plan, s) for s in specs]
+        plan.launched(specs)
+        ctx.job.report(training={"plan": plan.summary()})
+        workers = [_worker_spec(ctx, s, feed, store, stagings, launch) for s in specs]
+        results = _launch(ctx, workers, feed.topics)
+        ctx.job.check()
+        _raise_if_fatal(ctx, stmt, results)
+        plan.observe(results)
+        ctx.job.report(training={"plan": plan.summary()})
+        launch += 1
+    finals = [h.last for h in plan.history.values() if h.last is not None]
+    if not any(r.ok for r in finals):
+        _raise_failed(ctx, stmt, finals)
+
+
+def _warm_start(plan: Plan, spec: TrialSpec) -> TrialSpec:
+    """A further round of a trained configuration continues from its last model."""
+    history = plan.history.get(spec.group)
+    last = history.last if history else None
+    if last is None or not last.ok or not last.staging_dir or spec.resource is None:
+        return spec
+    if not unit_of(last.algorithm).warm:
+        return spec
+    return replace(spec, warm_start_from=last.staging_dir, warm_start_resource=last.resource)
 
 
 def _topics(ctx: RunContext, opts: TrainOptions, df: DataFrame) -> Topics:
@@ -110,37 +161,29 @@ def _send_data(
     return refs
 
 
-def _spec(
+def _worker_spec(
     ctx: RunContext,
-    stmt: TrainStatement,
-    opts: TrainOptions,
-    topics: Topics,
-    refs: dict[str, TopicRef],
-    group: int,
+    spec: TrialSpec,
+    feed: Feed,
     store: ModelStore,
     stagings: list[Path],
+    launch: int,
 ) -> dict[str, Any]:
     staging = store.new_staging()
     stagings.append(staging)
     return {
-        "group": {
-            "algorithm": stmt.algorithm,
-            "group": group,
-            "params": opts.groups[group],
-            "run_id": ctx.job.id,
-            "model_path": str(store.path),
-        },
+        "group": spec.to_dict(),
         "staging_dir": str(staging),
         "result_path": f"{staging}.result.json",
-        "topic": asdict(refs["data"]),
-        "eval_topic": asdict(refs["evaluate"]) if "evaluate" in refs else None,
-        "group_id": f"{topics.data}.group{group}",
+        "topic": asdict(feed.refs["data"]),
+        "eval_topic": asdict(feed.refs["evaluate"]) if "evaluate" in feed.refs else None,
+        "group_id": f"{feed.topics.data}.group{spec.group}.launch{launch}",
         "timeout_s": ctx.config.kafka.request_timeout_s * 4,
     }
 
 
-def _launch(ctx: RunContext, specs: list[dict[str, Any]], topics: Topics) -> list[dict[str, Any]]:
-    """Run one Spark task per group; each starts and watches its worker process."""
+def _launch(ctx: RunContext, specs: list[dict[str, Any]], topics: Topics) -> list[TrialResult]:
+    """Run one Spark task per trial; each starts and watches its worker process."""
     bootstrap, progress_topic = topics.bootstrap, topics.progress
     timeout_s = ctx.config.training.worker_timeout_s
 
@@ -156,26 +199,39 @@ def _launch(ctx: RunContext, specs: list[dict[str, Any]], topics: Topics) -> lis
 
     sc = ctx.spark.sparkContext
     rdd = sc.parallelize([json.dumps(s) for s in specs], len(specs)).map(json.loads)
-    return [json.loads(r) for r in rdd.mapPartitions(task).collect()]
+    algorithms = {int(s["group"]["group"]): s["group"]["algorithm"] for s in specs}
+    found = []
+    for text in rdd.mapPartitions(task).collect():
+        data = json.loads(text)  # the launcher's own outcomes (killed, timeout) name no algorithm
+        data.setdefault("algorithm", algorithms.get(int(data["group"]), ""))
+        found.append(TrialResult.from_dict(data))
+    return found
 
 
-def _raise_if_fatal(ctx: RunContext, stmt: TrainStatement, results: list[dict[str, Any]]) -> None:
-    fatal = [r for r in results if r["status"] in FATAL_STATUSES]
-    failed = [r for r in results if r["status"] != "success"]
-    if fatal or len(failed) == len(results):
-        problems = "; ".join(f"group {r['group']}: {r.get('error')}" for r in (fatal or failed))
-        raise ctx.error(
-            WorkerError,
-            f"training failed, no model version was published ({problems})",
-            stmt,
-            hint="check the parameters; a killed worker may mean too little memory for the data",
-        )
+def _raise_if_fatal(ctx: RunContext, stmt: TrainStatement, results: list[TrialResult]) -> None:
+    fatal = [r for r in results if r.fatal]
+    if fatal:
+        _raise_failed(ctx, stmt, fatal)
 
 
-def _publish(store: ModelStore, results: list[dict[str, Any]], keep_version: bool) -> None:
-    for result in sorted(results, key=lambda r: r["group"]):
-        if result["status"] == "success":
-            result["version"] = store.publish(Path(result["staging_dir"]), keep_version)
+def _raise_failed(ctx: RunContext, stmt: TrainStatement, failed: list[TrialResult]) -> None:
+    problems = "; ".join(f"group {r.group}: {r.error}" for r in failed[:10])
+    raise ctx.error(
+        WorkerError,
+        f"training failed, no model version was published ({problems})",
+        stmt,
+        hint="check the parameters; a killed worker may mean too little memory for the data",
+    )
+
+
+def _publish(store: ModelStore, plan: Plan, keep_version: bool) -> table.Published:
+    """Publishes every configuration's last successful model, in group order."""
+    versions: dict[int, int] = {}
+    for group in sorted(plan.history):
+        last = plan.history[group].last
+        if last is not None and last.ok and last.staging_dir:
+            versions[group] = store.publish(Path(last.staging_dir), keep_version)
+    return table.Published(versions, str(store.path), _best_group(plan.history))
 
 
 def _cleanup(topics: Topics, stagings: list[Path]) -> None:
@@ -191,57 +247,39 @@ def _cleanup(topics: Topics, stagings: list[Path]) -> None:
             os.unlink(result_file)
 
 
-def _groups_table(
-    ctx: RunContext, stmt: TrainStatement, results: list[dict[str, Any]], store: ModelStore
-) -> Table:
-    best = _best_group(results)
-    rows = []
-    for r in sorted(results, key=lambda r: r["group"]):
-        metrics = r.get("metrics") or {}
-        rows.append(
-            (
-                int(r["group"]),
-                r["status"],
-                stmt.algorithm,
-                json.dumps(r.get("params") or {}, sort_keys=True),
-                *(_float(metrics.get(m)) for m in METRIC_COLUMNS),
-                _float(r.get("seconds")),
-                r.get("version"),
-                r["group"] == best,
-                r.get("error"),
-            )
-        )
-    schema = (
-        "group int, status string, algorithm string, params string, "
-        + ", ".join(f"{m} double" for m in METRIC_COLUMNS)
-        + ", seconds double, version int, best boolean, error string"
-    )
-    df = ctx.spark.createDataFrame(rows, schema)
+def _table(ctx: RunContext, stmt: TrainStatement, plan: Plan, published: table.Published) -> Table:
+    histories = [h for _, h in sorted(plan.history.items()) if h.last is not None]
+    rows = [table.row(h, published, plan.search) for h in histories]
+    ddl = table.schema(plan.search)
+    names = [part.split()[0] for part in _columns(ddl)]
+    rows = table.sort_rows(rows, names, getattr(plan, "sorted_by", None))
+    df = ctx.spark.createDataFrame(rows, ddl)
     name = stmt.output
     if name:
         df.createOrReplaceTempView(name)
     return Table(df=df, name=name)
 
 
-def _best_group(results: list[dict[str, Any]]) -> int | None:
-    from mlsql.models.metrics import is_better
+def _columns(ddl: str) -> list[str]:
+    """Top-level ``name type`` parts of a DDL schema (commas inside <> are not separators)."""
+    parts, depth, current = [], 0, ""
+    for char in ddl:
+        depth += char == "<"
+        depth -= char == ">"
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [*parts, current.strip()]
 
-    best: dict[str, Any] | None = None
-    for r in results:
-        if r["status"] != "success":
-            continue
-        if best is None or is_better(
-            r.get("task", ""), r.get("metrics") or {}, best.get("metrics") or {}
-        ):
-            best = r
-    return None if best is None else int(best["group"])
 
+def _best_group(histories: dict[int, TrialHistory]) -> int | None:
+    from mlsql.models.metrics import best_index  # the one definition of "best"
 
-def _float(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
+    ok = [h.last for _, h in sorted(histories.items()) if h.last is not None and h.last.ok]
+    index = best_index([(r.task or "", r.metrics) for r in ok])
+    return None if index is None else ok[index].group
 
 
 def check_model_path(ctx: RunContext, stmt: TrainStatement) -> None:

@@ -75,7 +75,8 @@ class TrainContext:
 
     ``params`` are the estimator parameters (framework keys removed), ``all_params`` every
     option of the group as given; ``batches``/``eval_batches`` are frame sources (one call =
-    one pass); trainers write their model file into ``model_dir``.
+    one pass); trainers write their model file into ``model_dir``; ``warm_start_from`` is the
+    sealed folder of the same configuration's previous search round, to continue from.
     """
 
     algorithm: Algorithm
@@ -87,6 +88,7 @@ class TrainContext:
     progress: Progress
     group: int = 0
     all_params: dict[str, Any] = field(default_factory=dict)
+    warm_start_from: Path | None = None  # previous round's sealed model (mlsql.models.budget)
 
     def report(self, **fields: Any) -> None:
         """Sends a progress event (``{"event": "progress", "group": …, **fields}``)."""

@@ -26,6 +26,7 @@ from mlsql.models.algorithms.common import (
 )
 from mlsql.models.algorithms.generic import estimator_class, estimator_task
 from mlsql.models.backends import save_sklearn
+from mlsql.models.budget import warm_started
 from mlsql.models.dataset import drop_missing_labels, read_frame, validation_mask
 from mlsql.models.features import FeaturizerBuilder
 from mlsql.models.labels import LabelStats, label_stats
@@ -122,6 +123,7 @@ def train(ctx: TrainContext) -> TrainOutcome:
     featurizer = FeaturizerBuilder(options.features, options.label_col).fit([train_df])
     cls = generic or choose_class(alg, task, ctx.params)
     estimator, params, ignored = build_estimator(alg, cls, ctx.params, options.seed)
+    estimator, warm = warm_started(estimator, ctx.warm_start_from)
     y = label.encode(train_df[label.column]) if label else None
     if alg.calibrate and y is not None:
         estimator = calibrated(estimator, y)
@@ -144,6 +146,7 @@ def train(ctx: TrainContext) -> TrainOutcome:
         evaluated_on=evaluated_on,
         extra={
             "estimator": f"{type(estimator).__module__}.{type(estimator).__name__}",
+            "warm_started": warm,
             **evaluation_label(ctx, task),
         },
     )

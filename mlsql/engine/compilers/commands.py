@@ -44,6 +44,8 @@ def _show_functions(stmt: CommandStatement, ctx: RunContext) -> Table:
 
 def _show_jobs(stmt: CommandStatement, ctx: RunContext) -> Table:
     jobs = ctx.engine.jobs.list() if hasattr(ctx.engine, "jobs") else []
+    if ctx.sandbox is not None and ctx.sandbox.restricted:  # an owner sees only its own jobs
+        jobs = [j for j in jobs if j.owner == ctx.job.owner]
     rows = [(j.id, j.owner, j.name, str(j.progress())) for j in jobs]
     df = ctx.spark.createDataFrame(rows, "id string, owner string, name string, progress string")
     return Table(df=df)

@@ -164,9 +164,12 @@ def _features(columns: Any, names: tuple[str, ...], path: str) -> pd.DataFrame:
 
 
 def _by_name(frame: pd.DataFrame, names: tuple[str, ...], path: str) -> pd.DataFrame:
+    import pandas as pd
+
     missing = [n for n in names if n not in frame.columns]
-    if missing and len(frame.columns) == len(names) and len(names) == 1:
-        return frame.set_axis(list(names), axis=1)
+    if missing and len(names) == 1:
+        # the one feature is itself a struct (a Spark ML vector: type, size, indices, values)
+        return pd.DataFrame({names[0]: frame.to_dict("records")}, index=frame.index)
     if missing:
         raise ValueError(
             f"the model at {path} reads {', '.join(names)}; the struct argument lacks"

@@ -86,7 +86,8 @@ def _vector(value: Any, width: int | None) -> np.ndarray:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return np.full(width or 0, np.nan)
     if isinstance(value, dict):
-        values = np.asarray(value.get("values") or [], dtype=np.float64)
+        raw = value.get("values")  # a list, or an array when Arrow gives a struct to pandas
+        values = np.asarray(raw if raw is not None else [], dtype=np.float64)
         indices = value.get("indices")
         if value.get("type") == 1 or indices is None:
             return values

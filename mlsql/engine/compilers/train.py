@@ -12,4 +12,7 @@ from mlsql.parser.ast import TrainStatement
 def compile_train(stmt: TrainStatement, ctx: RunContext) -> Table:
     """Train every parameter group; the result lists the groups with their metrics."""
     check_model_path(ctx, stmt)
+    from mlsql.engine.training.validation import validate_train
+
+    stmt = validate_train(stmt, ctx)  # names, columns and Spark ML defaults, before any work
     return run_training(stmt, ctx)

@@ -4,7 +4,8 @@ Built-in algorithms (``name`` / aliases → estimator):
 
 - ``RandomForest`` / ``RF`` → ``RandomForestClassifier`` or ``RandomForestRegressor`` by label;
   whole-valued float labels (Spark's ``0.0/1.0``) count as classes, as in MLSQL.
-- ``GBTClassifier``, ``GBTRegressor`` → gradient boosting; ``GBTs`` / ``GBT`` follows the label.
+- ``GBTClassifier``, ``GBTRegressor`` → gradient boosting; ``GBTs`` / ``GBT`` follows the label
+  (whole-valued float labels with few values, Spark's ``0.0/1.0``, are classes, as in MLSQL).
 - ``LogisticRegression`` / ``LR``; ``LinearRegression`` (``regParam`` makes it ``Ridge``,
   ``regParam`` + ``elasticNetParam`` ``ElasticNet``, with Spark's ``regParam`` = ``alpha``).
 - ``NaiveBayes`` / ``GaussianNB`` / ``NB`` → ``GaussianNB``.
@@ -54,7 +55,13 @@ BUILTIN = (
     Algorithm("RandomForest", "sklearn", _RF, ("RF",), whole_floats_are_classes=True),
     Algorithm("GBTClassifier", "sklearn", _GBC, ("GradientBoostingClassifier",)),
     Algorithm("GBTRegressor", "sklearn", _GBR, ("GradientBoostingRegressor",)),
-    Algorithm("GBTs", "sklearn", {**_GBC, **_GBR}, ("GBT", "GradientBoosting")),
+    Algorithm(
+        "GBTs",
+        "sklearn",
+        {**_GBC, **_GBR},
+        ("GBT", "GradientBoosting"),
+        whole_floats_are_classes=True,  # MLSQL's GBTs is Spark's GBTClassifier
+    ),
     Algorithm(
         "LogisticRegression",
         "sklearn",

@@ -4,8 +4,9 @@
 configuration). The lifespan starts the `ServerRuntime` (Spark session, job history, job pool)
 before the first request and stops it on shutdown.
 
-Access: with `server.access_token` set, every endpoint needs the token except `/health` and the
-API description (`/openapi.json`, `/docs`, `/redoc`), which reveal nothing about jobs or data.
+Access: with owner tokens (`server.tokens`) or `server.access_token` set, every endpoint needs a
+token except `/health` and the API description (`/openapi.json`, `/docs`, `/redoc`), which reveal
+nothing about jobs or data; a request acts as its token's owner (docs/security.md).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ log = logging.getLogger("mlsql.server")
 
 DESCRIPTION = """Run MLSQL scripts on Spark: synchronously, or in the background with a callback;
 list, inspect and cancel jobs (history kept across restarts). MLSQL-compatible `/run/script`,
-`/runningjobs` and `/killjob`. When the server has an access token, send it as
-`Authorization: Bearer <token>` or `access_token` (all endpoints but /health and this document).
+`/runningjobs` and `/killjob`. When the server has tokens, send yours as
+`Authorization: Bearer <token>` or `access_token` (all endpoints but /health and this document);
+a request acts only as its token's owner and sees only that owner's jobs and models.
 """
 
 

@@ -3,7 +3,9 @@
 Stable names other routers use (serving routes included):
 
 - `Authorized` — router-level guard: the request's identity is resolved (401 without a valid
-  token when tokens are configured) and the owner's request rate applied (429 + Retry-After).
+  token when tokens are configured), the owner's request rate applied (429 + Retry-After), and
+  an `owner` parameter (query, form or JSON field) naming another owner refused (403
+  `owner_mismatch`) unless the token is an admin's — for every route behind it.
 - `CurrentIdentity` — the `Identity` (owner, admin role) the token proves.
 - `Owner` — the owner the request acts as: its token's, or the `owner` parameter when that is
   the same owner or the token is an admin's (else 403, rule `owner_mismatch`).
@@ -102,6 +104,8 @@ async def get_identity(
         named = (await request_params(request)).get("owner")
         identity = Identity(str(named) if named else DEFAULT_OWNER, admin=True, authenticated=False)
     _apply_rate(runtime, identity.owner)
+    # Whatever route reads it, an `owner` parameter naming someone else is refused here.
+    acting_owner(identity, (await request_params(request)).get("owner"))
     request.state.identity = identity
     return identity
 

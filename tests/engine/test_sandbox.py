@@ -207,3 +207,24 @@ def test_sandbox_for_run_refuses_an_owner_that_cannot_name_a_folder(config: Conf
     conf.security.allowed_path_roots = ["/data/{owner}"]
     with pytest.raises(SecurityError, match="owner_name"):
         Sandbox.for_run(conf, "../bob", None)
+
+
+def test_catalog_tables_of_other_owners(sandboxed: Engine, roots: Path, spark: Any) -> None:
+    """bob's table lives in bob's folder: alice can neither read, fill nor drop it."""
+    table = "sbx_bob_table"
+    run_as(
+        sandboxed,
+        "bob",
+        f"create table {table} (a int) using parquet location '{roots}/data/bob/{table}';",
+    )
+    try:
+        for text in (
+            f"select * from {table} as t;",
+            f"insert into {table} select 1;",
+            f"drop table {table};",
+        ):
+            error = refused(sandboxed, text, "path_sandbox")
+            assert "catalog table" in error.message or "table data" in error.message
+        run_as(sandboxed, "bob", f"insert into {table} select 7;")
+    finally:
+        spark.sql(f"drop table if exists {table}")  # type: ignore[attr-defined]

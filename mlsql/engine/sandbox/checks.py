@@ -36,6 +36,11 @@ def check_facts(sandbox: Sandbox, spark: SparkSession, facts: PlanFacts) -> None
         _check_shared(sandbox, facts)
     for what, path in facts.paths:
         sandbox.check_path(path, what)
+    if sandbox.confines_paths:
+        from mlsql.engine.sandbox.plan import catalog_locations
+
+        for location in catalog_locations(spark, facts.identifiers):
+            sandbox.check_path(location, "catalog table")
     for resource in facts.resources:
         sandbox.check_path(resource, "function resource")
 

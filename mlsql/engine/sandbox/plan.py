@@ -32,7 +32,12 @@ PATH_FIELDS: dict[str, tuple[str, str]] = {
     "AddFilesCommand": ("paths", "add file"),
     "AddArchivesCommand": ("paths", "add archive"),
 }
-IDENTIFIER_NODES = ("UnresolvedRelation", "UnresolvedTable", "UnresolvedTableOrView")
+IDENTIFIER_NODES = (
+    "UnresolvedRelation",
+    "UnresolvedTable",
+    "UnresolvedTableOrView",
+    "UnresolvedIdentifier",
+)
 FUNCTION_NODES = ("UnresolvedFunction", "UnresolvedTableValuedFunction")
 
 
@@ -124,7 +129,7 @@ def _node(name: str, node: dict[str, Any], facts: PlanFacts) -> None:
         if parts:
             facts.functions.add(parts[-1].lower())
     elif name in IDENTIFIER_NODES:
-        facts.identifiers.append(_parts(node.get("multipartIdentifier")))
+        facts.identifiers.append(_parts(node.get("multipartIdentifier", node.get("nameParts"))))
     elif name == "FunctionResource" and node.get("uri"):
         facts.resources.append(str(node["uri"]))
     if name in PATH_FIELDS:
@@ -262,3 +267,28 @@ def _v2_paths(leaf: Any, name: str) -> list[str]:
     except Exception:  # a relation without options
         return []
     return [p for _, p in _path_options(options, name)]
+
+
+def catalog_locations(spark: SparkSession, identifiers: list[list[str]]) -> list[str]:
+    """Locations of the permanent catalog tables that `identifiers` name (temporary views and
+    unknown names are skipped); drop, truncate, insert and alter act on these folders."""
+    jvm = spark._jvm
+    assert jvm is not None
+    catalog = spark._jsparkSession.sessionState().catalog()
+    found: list[str] = []
+    for parts in identifiers:
+        if not 1 <= len(parts) <= 2:
+            continue
+        table, database = parts[-1], parts[0] if len(parts) == 2 else None
+        if database is None and catalog.isTempView(jvm.PythonUtils.toSeq([table])):
+            continue
+        ident = jvm.org.apache.spark.sql.catalyst.TableIdentifier(
+            table, jvm.scala.Option.apply(database)
+        )
+        try:
+            if not catalog.tableExists(ident):
+                continue
+            found.append(str(catalog.getTableMetadata(ident).location().toString()))
+        except Exception:  # a database that does not exist: Spark reports it when run
+            continue
+    return found

@@ -65,7 +65,9 @@ SAFE_CONF_KEYS = (
 )
 
 # options (lower-case) whose value is a file-system path, in any statement
-PATH_OPTIONS = frozenset({"path", "paths", "checkpointlocation", "pythonfile", "location"})
+PATH_OPTIONS = frozenset(
+    {"path", "paths", "checkpointlocation", "pythonfile", "location", "pretrainedmodel"}
+)
 # options that name a Python module to import (SKLearn's moduleName, also per fitParam group)
 MODULE_OPTION = "modulename"
 SAFE_MODULE_PREFIXES = ("sklearn.",)

@@ -19,7 +19,7 @@ from mlsql.engine.result import ScriptResult
 from mlsql.engine.sandbox import Sandbox
 from mlsql.engine.session import EngineSession
 from mlsql.engine.spark_errors import is_spark_error, sql_position, translate
-from mlsql.engine.variables import builtin_variables, substitute_statement
+from mlsql.engine.variables import builtin_variables, declare_sets, substitute_statement
 from mlsql.errors import (
     AnalysisError,
     CancelledError,
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from mlsql.engine.prediction import ModelFunction
     from mlsql.kafka.broker import EmbeddedBroker
 
-INCLUDE_SOURCES = ("file", "local")
 
 
 class JobRegistry:
@@ -212,6 +211,7 @@ class Engine:
     def _execute(
         self, statements: tuple[Statement, ...], ctx: RunContext, *, top_level: bool
     ) -> None:
+        declare_sets(statements, ctx.session.variables)
         for index, raw in enumerate(statements, start=1):
             ctx.job.check()
             if top_level:
@@ -250,27 +250,20 @@ class Engine:
             raise ctx.error(ExecutionError, f"{type(err).__name__}: {err}", stmt) from err
 
     def _include(self, stmt: IncludeStatement, ctx: RunContext) -> None:
-        if stmt.source.lower() not in INCLUDE_SOURCES:
-            raise ctx.error(
-                AnalysisError, f"unknown include source '{stmt.source}'; use file.`path`", stmt
-            )
-        file = (ctx.source.base_dir / stmt.path).resolve()
+        from mlsql.engine.includes import read_include
+
         try:
-            ctx.resolve_path(str(file))
+            included = read_include(stmt, ctx)
         except MLSQLError as err:
             err.statement = err.statement or _describe(stmt)
             _position(err, stmt, ctx)
             raise
         chain = [frame.name for frame in ctx.sources]
-        if str(file) in chain:
-            cycle = " -> ".join([*(str(c) for c in chain), str(file)])
+        if included.name in chain:
+            cycle = " -> ".join([*(str(c) for c in chain), included.name])
             raise ctx.error(AnalysisError, f"include cycle: {cycle}", stmt)
-        try:
-            text = file.read_text()
-        except OSError as err:
-            raise ctx.fail(f"cannot include {file}: {err.strerror}", stmt) from None
-        script = parse(text, str(file))
-        ctx.sources.append(SourceFrame(str(file), text, file.parent))
+        script = parse(included.text, included.name)
+        ctx.sources.append(SourceFrame(included.name, included.text, included.base_dir))
         try:
             self._execute(script.statements, ctx, top_level=False)
         finally:

@@ -1,4 +1,10 @@
-"""`${name}` substitution in statements, with MLSQL's built-in date variables."""
+"""`${name}` substitution in statements, with MLSQL's built-in date variables.
+
+Values are resolved as Byzer resolves them: a value may refer to a variable that a later `set` of
+the same script defines (`declare_sets` declares those names before the script runs; references
+inside values are substituted recursively at use), and `defaultParam` never replaces a value
+that exists (set by the caller, earlier, later in the script, or by an including script).
+"""
 
 from __future__ import annotations
 
@@ -28,13 +34,49 @@ def builtin_variables(today: dt.date | None = None) -> dict[str, str]:
     }
 
 
-def substitute_text(text: str, variables: Mapping[str, str]) -> str:
-    """`text` with every `${name}` replaced; an undefined name raises KeyError(name)."""
+MAX_DEPTH = 32
+
+
+def substitute_text(text: str, variables: Mapping[str, str], _seen: tuple[str, ...] = ()) -> str:
+    """`text` with every `${name}` replaced, recursively inside values.
+
+    Raises:
+        KeyError: an undefined name (the name).
+        AnalysisError: variables that refer to each other in a cycle.
+    """
 
     def value(match: re.Match[str]) -> str:
-        return str(variables[match.group(1)])
+        name = match.group(1)
+        if name in _seen or len(_seen) > MAX_DEPTH:
+            raise AnalysisError(f"variables refer to each other: {' -> '.join([*_seen, name])}")
+        return substitute_text(str(variables[name]), variables, (*_seen, name))
 
     return REFERENCE.sub(value, text)
+
+
+def declare_sets(statements: tuple[Statement, ...], variables: dict[str, str]) -> None:
+    """Declare the names that this script's text/defaultParam `set`s define and `variables` lacks,
+    so that values (and statements) may refer to a variable set later in the script.
+
+    A text `set` of a name wins over a defaultParam of it wherever they are; names that already
+    exist are left alone (their `set`s still run in order); a value that refers to its own name
+    is not declared early.
+    """
+    from mlsql.parser.ast import SetStatement, options_dict
+
+    text: dict[str, str] = {}
+    default: dict[str, str] = {}
+    for stmt in statements:
+        if not isinstance(stmt, SetStatement) or stmt.key in variables:
+            continue
+        kind = options_dict(stmt.options).get("type", "text").lower()
+        if f"${{{stmt.key}}}" in stmt.value.replace(" ", ""):
+            continue
+        if kind == "text":
+            text[stmt.key] = stmt.value
+        elif kind == "defaultparam":
+            default.setdefault(stmt.key, stmt.value)
+    variables.update({**default, **text})
 
 
 def undefined_names(text: str, variables: Mapping[str, str]) -> list[str]:

@@ -30,7 +30,7 @@ COMPILER_MODULES = (
     "commands",
     "train",
     "register",
-    "models",
+    "run",
 )
 _loaded = False
 

@@ -58,6 +58,13 @@ def model_function(
 @compiles(RegisterStatement)
 def compile_register(stmt: RegisterStatement, ctx: RunContext) -> None:
     """Create the SQL function in the session's Spark session."""
+    from mlsql.engine.compilers.run import register_et
+    from mlsql.engine.et import et_for
+
+    et = et_for(stmt.algorithm)
+    if et is not None:
+        register_et(et, stmt, ctx)
+        return
     options = options_dict(stmt.options)
     fn = model_function(stmt, ctx, options.get("output", "prediction"))
     ctx.spark.udf.register(stmt.function, spark_udf(fn))

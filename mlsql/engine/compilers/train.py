@@ -10,7 +10,17 @@ from mlsql.parser.ast import TrainStatement
 
 @compiles(TrainStatement)
 def compile_train(stmt: TrainStatement, ctx: RunContext) -> Table:
-    """Train every parameter group; the result lists the groups with their metrics."""
+    """Train every parameter group; the result lists the groups with their metrics.
+
+    A built-in transformer's name (`train t as StringIndex.`path``) runs that ET instead
+    (MLSQL's `train` and `run` forms are the same for ETs; see compilers/run.py).
+    """
+    from mlsql.engine.compilers.run import run_et
+    from mlsql.engine.et import et_for
+
+    et = et_for(stmt.algorithm)
+    if et is not None:
+        return run_et(et, stmt, ctx)
     check_model_path(ctx, stmt)
     from mlsql.engine.training.validation import validate_train
 

@@ -108,7 +108,8 @@ class EmbeddedBroker:
         """Start the broker and wait until it answers a metadata request.
 
         Args:
-            detached: run the broker in its own session so that it outlives this process.
+            detached: the broker is to outlive this process (every broker runs in a session
+                of its own, so a terminal's Ctrl-C never reaches it).
 
         Returns:
             The bootstrap address `127.0.0.1:<port>`.
@@ -214,7 +215,9 @@ class EmbeddedBroker:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=self.kafka_dir,
-                start_new_session=detached,
+                # Always a session of its own: a terminal's Ctrl-C (sent to the foreground process
+                # group) must not kill the broker under a job that is being cancelled cleanly.
+                start_new_session=True,
             )
 
     def _wait_ready(self, bootstrap: str) -> None:

@@ -77,7 +77,11 @@ class WorkerProcess:
     async def start(self) -> WorkerProcess:
         """Launch the worker and connect to it (WorkerGone if it exits or times out first)."""
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
-        self._proc = subprocess.Popen(self.command(), env=env, stdin=subprocess.DEVNULL)
+        # A process group of its own: a terminal's Ctrl-C stops the server, which stops its
+        # workers in order; the workers themselves never see it (no KeyboardInterrupt traces).
+        self._proc = subprocess.Popen(
+            self.command(), env=env, stdin=subprocess.DEVNULL, process_group=0
+        )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.start_timeout_s
         while loop.time() < deadline:

@@ -21,25 +21,38 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the script and print its result."""
+    """Run the script and print its result (Ctrl-C cancels it: one line, exit code 130)."""
+    from mlsql.cli.interrupt import InterruptCancels
     from mlsql.cli.progress import ProgressPrinter
     from mlsql.engine import Job
+    from mlsql.errors import CancelledError
 
     engine = engine_from_args(args)
     job = Job(name=args.script)
     printer = None if args.quiet else ProgressPrinter(sys.stderr)
     if printer is not None:
         job.listeners.append(printer)
+    interrupt = InterruptCancels(job)
     try:
         variables = parse_sets(args.set)
         text, source = read_script(args.script)
-        result = engine.run(text, source=source, variables=variables, job=job)
+        if not engine.check(text, source):
+            engine.session()  # start Spark first: its SIGINT handler is replaced by ours
+        with interrupt:
+            result = engine.run(text, source=source, variables=variables, job=job)
+            if printer is not None:
+                printer.finish()
+            limit = None if args.limit == 0 else args.limit
+            if result.df is not None:
+                print(RENDERERS[args.output](result, limit))
+        _wait_for_streams(engine)
+    except CancelledError:
+        if not interrupt.fired:
+            raise
         if printer is not None:
             printer.finish()
-        limit = None if args.limit == 0 else args.limit
-        if result.df is not None:
-            print(RENDERERS[args.output](result, limit))
-        _wait_for_streams(engine)
+        print("interrupted: the job was cancelled", file=sys.stderr, flush=True)
+        return 130
     finally:
         engine.close()
     return 0

@@ -96,4 +96,13 @@ def submitted_spark(config: Config) -> SparkSession:
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(config.spark.log_level)
+    add_jars_to_driver(spark, conf.get("spark.jars", ""))
     return spark
+
+
+def add_jars_to_driver(spark: SparkSession, jars: str) -> None:
+    """Put the configuration's jars on the driver's class path too (`ADD JAR`): `spark.jars`
+    given after the driver JVM started reaches the executors only (the CLI's JVM starts with
+    them; the engine's JVM functions are looked up on the driver)."""
+    for jar in filter(None, jars.split(",")):
+        spark.sql(f"ADD JAR '{jar}'")

@@ -68,7 +68,9 @@ class JdbcFormat(SparkFormat):
         elif path:
             merged["dbtable"] = path
         merged.update(super().reader_options(ctx, path, options))
-        return merged
+        if "query" in merged:
+            merged.pop("dbtable", None)
+        return mysql_options(ctx, merged)
 
     def read(self, ctx: RunContext, path: str, options: dict[str, str]) -> DataFrame:
         """Read a database table or query."""
@@ -81,6 +83,41 @@ class JdbcFormat(SparkFormat):
     ) -> None:
         """Write into a database table."""
         writer.format("jdbc").options(**self.reader_options(ctx, path, options)).save()
+
+
+# MLSQL scripts name MySQL Connector/J (GPL, not shipped); MariaDB Connector/J (on spark.jars)
+# speaks the same protocol. Spark picks its MySQL dialect (back-quoted names) by `jdbc:mysql:`.
+MYSQL_DRIVERS = frozenset({"com.mysql.jdbc.Driver", "com.mysql.cj.jdbc.Driver"})
+MARIADB_DRIVER = "org.mariadb.jdbc.Driver"
+
+
+def mysql_options(ctx: RunContext, options: dict[str, str]) -> dict[str, str]:
+    """JDBC options for MySQL/MariaDB servers through the MariaDB driver with Spark's MySQL
+    dialect: `jdbc:mariadb:` becomes `jdbc:mysql:…?permitMysqlScheme`, and a MySQL driver class
+    that is not on the class path is replaced by MariaDB's. Other databases pass unchanged."""
+    url, driver = options.get("url", ""), options.get("driver", "")
+    if url.startswith("jdbc:mariadb:") and driver in ("", MARIADB_DRIVER):
+        url = "jdbc:mysql:" + url[len("jdbc:mariadb:") :]
+        driver = MARIADB_DRIVER
+    elif url.startswith("jdbc:mysql:") and driver in MYSQL_DRIVERS | {"", MARIADB_DRIVER}:
+        if driver != MARIADB_DRIVER and _jvm_has_class(ctx, driver or "com.mysql.cj.jdbc.Driver"):
+            return options
+        driver = MARIADB_DRIVER
+    else:
+        return options
+    if "permitMysqlScheme" not in url:
+        url += ("&" if "?" in url else "?") + "permitMysqlScheme"
+    return {**options, "url": url, "driver": driver}
+
+
+def _jvm_has_class(ctx: RunContext, name: str) -> bool:
+    jvm = ctx.spark.sparkContext._jvm
+    try:
+        assert jvm is not None
+        jvm.java.lang.Class.forName(name, False, jvm.Thread.currentThread().getContextClassLoader())
+        return True
+    except Exception:
+        return False
 
 
 class SklearnDatasetFormat(SparkFormat):

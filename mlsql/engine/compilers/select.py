@@ -10,7 +10,10 @@ from mlsql.parser.ast import SelectStatement, SqlStatement
 @compiles(SelectStatement)
 def compile_select(stmt: SelectStatement, ctx: RunContext) -> Table:
     """Run the query in Spark SQL and register its result as a temporary view."""
-    df = ctx.spark.sql(stmt.sql)
+    from mlsql.engine.function_calls import check_model_calls, expand_stars
+
+    df = ctx.spark.sql(expand_stars(stmt.sql, ctx.session.functions))
+    check_model_calls(df, stmt, ctx)  # model functions against their signatures, before running
     df.createOrReplaceTempView(stmt.table)
     return Table(df=df, name=stmt.table)
 

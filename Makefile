@@ -29,3 +29,4 @@ bench: setup
 	.venv/bin/python bench/predict_udf.py
 	.venv/bin/python bench/server_load.py --requests 200 --concurrency 8 --time-cap 120
 	.venv/bin/python bench/streaming_throughput.py
+	.venv/bin/python bench/automl.py --time-cap 900

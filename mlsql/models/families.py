@@ -55,7 +55,11 @@ def family_of(name: str) -> str:
 
 def check_family(requested: str, stored: str, path: str) -> None:
     """Raises AnalysisError unless `requested` may register a model trained as `stored`."""
+    from mlsql.models.trials import SEARCH_NAMES
+
     if not stored or family_of(requested) == family_of(stored):
+        return
+    if requested.strip().lower() in SEARCH_NAMES:  # a search's path holds what it tried
         return
     names = next((n for f, n in FAMILIES.items() if f == family_of(stored)), (stored,))
     raise AnalysisError(

@@ -21,6 +21,11 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+SEARCH_NAMES = frozenset({"hyperband", "hyperopt", "automl"})
+"""``train t as <Name>`` names that are searches, not algorithms (``engine/training/plans``):
+their model path holds versions of the algorithms they tried, so ``register``/``predict`` may
+name the search instead of the algorithm."""
+
 
 class TrialStatus(enum.StrEnum):
     """How a trial ended (the worker says success or failed; the launcher the rest)."""

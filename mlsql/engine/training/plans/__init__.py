@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from mlsql.engine.training.plans.base import Plan, TrialHistory, ranking_key
 from mlsql.engine.training.plans.grid import GridPlan
 from mlsql.engine.training.plans.options import PlanOptions
-from mlsql.models.trials import TrialSpec
+from mlsql.models.trials import SEARCH_NAMES, TrialSpec
 
 if TYPE_CHECKING:
     from mlsql.engine.context import RunContext
@@ -50,6 +50,9 @@ PLANS: dict[str, PlanFactory] = {
     "hyperopt": _hyperopt,
     "automl": _sweep,
 }
+
+
+assert set(PLANS) == SEARCH_NAMES, "mlsql.models.trials.SEARCH_NAMES lists the plans"
 
 
 def is_plan_name(name: str) -> bool:

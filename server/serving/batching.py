@@ -6,9 +6,12 @@ batch size, and sends it as one batch. While other batches of the model are in f
 up to `wait_ms` for the batch to fill (delayed batching); a lone request never waits.
 
 The batch size follows AIMD against the latency objective: a batch that came back within the
-target while full raises the size by `ADDITIVE_STEP`; one over the target cuts it by
-`BACKOFF`. The target is half of `slo_ms`, since a request may wait for one batch in flight
-before its own is sent: queueing plus processing then stays within the objective.
+target while full raises the size by `ADDITIVE_STEP`; one over the target because of its rows
+cuts it by `BACKOFF`. The target is half of `slo_ms`, since a request may wait for one batch in
+flight before its own is sent: queueing plus processing then stays within the objective. A
+model whose fixed cost per batch alone misses the target (a 100-tree forest on a busy machine)
+is not cut to batches of one, which would only lengthen the queue: while requests wait, its
+batches grow.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class AdaptiveBatcher:
         self._loop_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.batches = 0
+        self.floor_s: float | None = None  # latency of batches of one or two rows (fixed cost)
 
     @property
     def queued_rows(self) -> int:
@@ -175,9 +179,18 @@ class AdaptiveBatcher:
                 request.future.set_result(result)
 
     def _adapt(self, seconds: float, rows: int) -> None:
-        """AIMD: grow a full batch that met the target, shrink one that missed it."""
+        """AIMD: grow a full batch that met the target, shrink one that missed it because of
+        its rows. When a batch misses the target through the model's fixed cost alone
+        (shrinking would not help) and requests are waiting, grow instead: bigger batches
+        drain the queue, which is where the latency then comes from."""
+        if rows <= 2:
+            self.floor_s = seconds if self.floor_s is None else 0.8 * self.floor_s + 0.2 * seconds
         if seconds > self.target_s:
-            self.size = max(1.0, self.size * BACKOFF)
+            row_cost = seconds - (self.floor_s or 0.0)
+            if rows > 1 and row_cost > self.target_s / 2:
+                self.size = max(1.0, self.size * BACKOFF)
+            elif self._queue:
+                self.size = min(float(self.max_size), self.size + ADDITIVE_STEP)
         elif rows >= int(self.size):
             self.size = min(float(self.max_size), self.size + ADDITIVE_STEP)
 

@@ -55,6 +55,17 @@ def test_batches_shrink_when_over_the_objective() -> None:
     assert sizes[0] == 64 and min(sizes[-10:]) <= 10
 
 
+def test_a_fixed_cost_over_the_objective_grows_batches_while_requests_wait() -> None:
+    sizes: list[int] = []
+
+    async def run() -> float:
+        batcher = AdaptiveBatcher("m", _cost_per_batch(0.015, 0.00001, sizes), slo_ms=20)
+        await asyncio.gather(*(batcher.submit([i]) for i in range(300)))
+        return batcher.size
+
+    assert asyncio.run(run()) > 8 and max(sizes) > 8  # batches of one would queue 300 x 15 ms
+
+
 def test_a_lone_request_is_not_held() -> None:
     async def run() -> float:
         batcher = AdaptiveBatcher("m", _cost_per_batch(0.0, 0.0, []), wait_ms=200)

@@ -98,3 +98,17 @@ def test_hyperopt_gives_every_configuration_num_iterations() -> None:
     assert [len(b) for b in batches] == [2, 3]  # round(5 / 2) = 2 batches, MADlib's rule
     assert {s.resource for b in batches for s in b} == {7}
     assert [s.group for b in batches for s in b] == [0, 1, 2, 3, 4]
+
+
+def test_plan_summary_reports_progress() -> None:
+    plan = HyperbandPlan(_setup(), R=9, eta=3, skip_last=0)
+    specs = plan.next_trials()
+    plan.launched(specs)
+    assert plan.summary() == {
+        "plan": "hyperband",
+        "configurations": 9,
+        "trials_done": 0,
+        "round": "1/3",
+    }
+    plan.observe([_result(s, 0.1) for s in specs])
+    assert plan.summary()["trials_done"] == 9

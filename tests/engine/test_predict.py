@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sklearn import datasets
 
-from mlsql.errors import AnalysisError, ExecutionError
+from mlsql.errors import AnalysisError
 
 SPECIES = {0: "setosa", 1: "versicolor", 2: "virginica"}
 FEATURES = ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"]
@@ -50,7 +50,6 @@ def trained(
 def _sklearn(name: str, iris: pd.DataFrame):
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
-
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -152,11 +151,9 @@ def test_feature_mismatch_is_named(run, with_iris, trained) -> None:
         )
     assert "petal_width_cm" in info.value.message and info.value.line == 2
     run(f"register RandomForest.`{trained['rf']}` as rf2;")
-    with pytest.raises(ExecutionError) as info:
-        run("select rf2(sepal_length_cm, sepal_width_cm) as p from iris as t;").rows()
-    assert (
-        "reads 4 feature column(s)" in info.value.message and "called with 2" in info.value.message
-    )
+    with pytest.raises(AnalysisError) as info:  # checked when the select is analysed
+        run("select rf2(sepal_length_cm, sepal_width_cm) as p from iris as t;")
+    assert "takes 4 argument(s)" in info.value.message and "called with 2" in info.value.message
 
 
 def test_model_loaded_once_per_python_worker(run, engine, session, with_iris, trained) -> None:

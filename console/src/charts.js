@@ -9,7 +9,7 @@ function frame(title, chartEl) {
 }
 
 function width(el) {
-  return Math.max(320, Math.min(620, (el?.clientWidth || 560) - 24));
+  return Math.max(320, Math.min(860, (el?.clientWidth || 600) - 60));
 }
 
 /** Bars: `labels[i]` on the x axis, `values[i]` as the bar height. */
@@ -17,6 +17,7 @@ export function barChart(title, labels, values, { yLabel = "", parent } = {}) {
   const holder = h("div.chart-canvas");
   const xs = labels.map((_, i) => i);
   const bars = uPlot.paths.bars({ size: [0.6, 64], align: 0 });
+  const crowded = labels.length > 8;
   const opts = {
     width: width(parent),
     height: 220,
@@ -24,7 +25,13 @@ export function barChart(title, labels, values, { yLabel = "", parent } = {}) {
     cursor: { points: { show: false } },
     scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
     axes: [
-      { values: (u, splits) => splits.map((s) => (Number.isInteger(s) ? labels[s] ?? "" : "")), splits: () => xs, grid: { show: false } },
+      {
+        values: (u, splits) => splits.map((s) => (Number.isInteger(s) ? labels[s] ?? "" : "")),
+        splits: () => xs,
+        grid: { show: false },
+        rotate: crowded ? -50 : 0,
+        size: crowded ? 56 : 40,
+      },
       { label: yLabel, size: 56 },
     ],
     series: [{}, { label: yLabel, fill: "#7c3aed55", stroke: "#7c3aed", width: 1, paths: bars, points: { show: false } }],
@@ -43,7 +50,8 @@ export function lineChart(title, series, { xLabel = "", yLabel = "", parent, poi
   })];
   const opts = {
     width: width(parent),
-    height: 220,
+    height: 240,
+    legend: { live: false },
     scales: { x: { time: false } },
     axes: [{ label: xLabel }, { label: yLabel, size: 56 }],
     series: [

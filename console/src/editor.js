@@ -27,13 +27,12 @@ import { KEYWORDS, mlsqlHighlight, mlsqlLanguage } from "./mlsql-lang.js";
 
 // Completion words, fetched once per sign-in and refreshed after each run.
 let words = { statements: [], algorithms: [], tables: [], functions: [] };
-export async function refreshWords() {
-  try {
-    words = await api("/completions");
-  } catch {
-    /* completion is best effort */
-  }
-  return words;
+let loading = null;
+export function refreshWords() {
+  loading = api("/completions")
+    .then((found) => (words = found))
+    .catch(() => words); // completion is best effort
+  return loading;
 }
 
 function options() {
@@ -47,9 +46,10 @@ function options() {
   return out;
 }
 
-function completeMlsql(context) {
+async function completeMlsql(context) {
   const word = context.matchBefore(/!?[\p{L}0-9_]*/u);
   if (!word || (word.from === word.to && !context.explicit)) return null;
+  if (loading) await loading; // the first list may still be on its way
   return { from: word.from, options: options(), validFor: /^!?[\p{L}0-9_]*$/u };
 }
 

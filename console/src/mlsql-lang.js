@@ -7,6 +7,12 @@ import { tags as t } from "@lezer/highlight";
 /* global MLSQL_KEYWORDS */
 export const KEYWORDS = MLSQL_KEYWORDS;
 const keywordSet = new Set(KEYWORDS.map((k) => k.toLowerCase()));
+// Spark SQL words inside select/insert/… statements (passed to Spark as they are), shown lighter.
+const SQL_WORDS = new Set(
+  ("from join left right inner outer full cross on group by order having limit union all distinct " +
+    "case when then else end or not null is in like between cast asc desc with over partition " +
+    "true false table view if exists").split(" "),
+);
 
 function tokenBase(stream, state) {
   if (stream.eatSpace()) return null;
@@ -44,7 +50,8 @@ function tokenBase(stream, state) {
   }
   if (stream.match(/^[0-9]+(\.[0-9]+)?/)) return "number";
   if (stream.match(/^[\p{L}0-9_]+/u)) {
-    return keywordSet.has(stream.current().toLowerCase()) ? "keyword" : null;
+    const word = stream.current().toLowerCase();
+    return keywordSet.has(word) ? "keyword" : SQL_WORDS.has(word) ? "operatorKeyword" : null;
   }
   stream.next();
   return ch === ";" ? "punctuation" : null;
@@ -91,6 +98,7 @@ export const mlsqlLanguage = StreamLanguage.define({
 export const mlsqlHighlight = syntaxHighlighting(
   HighlightStyle.define([
     { tag: t.keyword, color: "#7c3aed", fontWeight: "600" },
+    { tag: t.operatorKeyword, color: "#2563eb" },
     { tag: t.macroName, color: "#c2410c", fontWeight: "600" },
     { tag: t.comment, color: "#6b7280", fontStyle: "italic" },
     { tag: t.string, color: "#047857" },

@@ -10,7 +10,7 @@ function metricNames(versions) {
 }
 
 function versionLabel(v) {
-  return `v${v.version}·g${v.group ?? 0}`;
+  return `v${v.version}`;
 }
 
 function versionsTable(view) {
@@ -43,7 +43,7 @@ function metricsChart(view, area) {
   const draw = () => {
     const metric = select.value;
     const rows = view.versions.filter((v) => typeof v.metrics?.[metric] === "number");
-    clear(slot, barChart(`${metric} per version / parameter group`, rows.map(versionLabel), rows.map((v) => v.metrics[metric]), { yLabel: metric, parent: area }));
+    clear(slot, barChart(`${metric} per version (one per parameter group or trial)`, rows.map(versionLabel), rows.map((v) => v.metrics[metric]), { yLabel: metric, parent: area }));
   };
   select.addEventListener("change", draw);
   draw();
@@ -51,20 +51,18 @@ function metricsChart(view, area) {
 }
 
 function lossChart(view, area) {
-  const groups = view.curves?.groups;
+  const groups = view.curves?.loss;
   if (!groups || !Object.keys(groups).length) return null;
   const series = Object.entries(groups).map(([g, points]) => ({ label: `group ${g}`, points }));
   return h("div.chart-block.loss-chart", lineChart("loss per epoch", series, { xLabel: "epoch", yLabel: "loss", parent: area }));
 }
 
 function roundsChart(view, area) {
-  const rows = view.versions.filter((v) => v.extra && v.extra.round !== undefined);
-  if (!rows.length) return null;
-  const metric = rows[0].primaryMetric || metricNames(rows)[0];
-  const byGroup = {};
-  for (const v of rows) (byGroup[v.group] ||= []).push([Number(v.extra.round), v.metrics[metric]]);
-  const series = Object.entries(byGroup).map(([g, points]) => ({ label: `config ${g}`, points }));
-  return h("div.chart-block.rounds-chart", lineChart(`${metric} per round`, series, { xLabel: "round", yLabel: metric, parent: area, points: true }));
+  const rounds = view.curves?.rounds;
+  if (!rounds || !rounds.length) return null;
+  const metric = rounds[0].metric || "score";
+  const series = rounds.map((r) => ({ label: `config ${r.config}${r.bracket != null ? ` (s=${r.bracket})` : ""}`, points: r.points }));
+  return h("div.chart-block.rounds-chart", lineChart(`${metric} per round`, series, { xLabel: "units trained", yLabel: metric, parent: area }));
 }
 
 async function showStore(path, area) {

@@ -1,10 +1,12 @@
-"""Per-epoch training progress of the jobs the console starts: loss per epoch and group.
+"""Curves of the trainings the console starts: loss per epoch per group, scores per round.
 
-Workers report `{epoch, epochs, loss}` while a Keras network trains; the job's progress keeps only
-the latest values. `CurveRecorder` listens to a job's progress reports, keeps every epoch's loss
-per parameter group, and when the job ends writes them (with the model paths the script trains)
-to the table `console_curves` of the server's SQLite database, so the models page can draw loss
-per epoch after the fact.
+Workers report `{stage: "epoch", epoch, epochs, loss}` while a Keras network trains; the job's
+progress keeps only the latest values. `CurveRecorder` listens to a job's progress reports and
+keeps every epoch's loss per parameter group. A search (Hyperband, Hyperopt) returns, per
+configuration, its score after each round (MADlib's `metrics_iters` and `validation_metrics`
+columns); `search_rounds` takes those from the job's result. When the job ends both are written,
+with the model paths the script trains, to the table `console_curves` of the server's SQLite
+database, so the models page can draw them after the fact.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ class CurveStore:
             self._db.close()
 
     def save(self, job_id: str, owner: str, paths: list[str], curves: dict[str, Any]) -> None:
-        """Keep a job's curves (nothing is kept for a job without any)."""
-        if not curves:
+        """Keep a job's curves (`{"loss": …, "rounds": …}`; nothing when both are empty)."""
+        if not any(curves.values()):
             return
         with self._lock:
             self._db.execute(
@@ -57,16 +59,16 @@ class CurveStore:
             )
 
     def latest_for(self, owner: str, path: str) -> dict[str, Any] | None:
-        """The curves of the owner's last job that trained `path`: `{group: [[epoch, loss]…]}`."""
+        """The curves of the owner's last job that trained `path` (`{jobId, loss, rounds}`)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT job_id, paths, curves FROM console_curves WHERE owner=? "
-                "ORDER BY finished_at DESC LIMIT 200",
+                "ORDER BY finished_at DESC, rowid DESC LIMIT 200",
                 (owner,),
             ).fetchall()
         for job_id, paths, curves in rows:
             if path in json.loads(paths):
-                return {"jobId": job_id, "groups": json.loads(curves)}
+                return {"jobId": job_id, **json.loads(curves)}
         return None
 
 
@@ -82,6 +84,8 @@ class CurveRecorder:
         groups = job.training.get("groups", {}) if isinstance(job.training, dict) else {}
         with self._lock:
             for group, info in groups.items():
+                if info.get("stage") != "epoch":  # later stages report the evaluation loss
+                    continue
                 epoch, loss = info.get("epoch"), info.get("loss")
                 if isinstance(epoch, int | float) and isinstance(loss, int | float):
                     self.points.setdefault(str(group), {})[int(epoch)] = float(loss)
@@ -93,3 +97,24 @@ class CurveRecorder:
                 g: [[float(e), loss] for e, loss in sorted(points.items())]
                 for g, points in self.points.items()
             }
+
+
+def search_rounds(result: Any) -> list[dict[str, Any]]:
+    """Per configuration, its score after each round, from a search's result rows (else [])."""
+    rows = result.get("data") if isinstance(result, dict) else None
+    rounds = []
+    for row in rows if isinstance(rows, list) else []:
+        iters = row.get("metrics_iters") if isinstance(row, dict) else None
+        scores = (row.get("validation_metrics") or row.get("training_metrics")) if iters else None
+        if not iters or not scores:
+            continue
+        metric = (row.get("metrics_type") or ["score"])[0]
+        rounds.append(
+            {
+                "config": row.get("mst_key", row.get("group")),
+                "bracket": row.get("s"),
+                "metric": metric,
+                "points": [[float(i), float(v)] for i, v in zip(iters, scores, strict=False)],
+            }
+        )
+    return rounds

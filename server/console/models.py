@@ -21,7 +21,7 @@ log = logging.getLogger("mlsql.server.console")
 
 JOBS_SCANNED = 500
 # version metadata `extra` keys the console shows (small values only)
-EXTRA_KEYS = ("rows", "evaluated_on", "evaluation_rows", "estimator", "round", "rung", "bracket")
+EXTRA_KEYS = ("rows", "evaluated_on", "evaluation_rows", "estimator", "loss", "resource")
 
 
 def trained_paths(engine: Engine, sql: str) -> list[str]:

@@ -54,6 +54,7 @@ def test_bundle_highlights_the_grammar_keywords() -> None:
 def test_no_asset_comes_from_elsewhere() -> None:
     page = (STATIC / "index.html").read_text()
     assert re.findall(r'(?:src|href)="([^"]+)"', page) == [
+        "data:,",  # no favicon
         "/console/static/console.css",
         "/console/static/console.js",
     ]

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...console import models
 from ...console.completion import completions
-from ...console.curves import CurveRecorder
+from ...console.curves import CurveRecorder, search_rounds
 from ...console.events import job_events
 from ...console.state import ConsoleState, console_state
 from ...core.runtime import ServerRuntime
@@ -127,14 +127,16 @@ async def run(body: RunBody, owner: Owner, runtime: Runtime, state: State) -> Re
 
 
 def _record_curves(record: ServerJob, owner: str, runtime: ServerRuntime, state: State) -> None:
-    """Keep the job's loss per epoch, saved with its trained paths when it ends."""
+    """Keep the job's loss per epoch and search rounds, saved with its paths when it ends."""
     recorder = CurveRecorder()
     record.job.listeners.append(recorder)
 
-    def save(_: Any) -> None:
+    def save(done: Any) -> None:
         paths = models.trained_paths(runtime.engine, record.request.sql)
         if paths:
-            state.curves.save(record.id, owner, paths, recorder.curves())
+            rounds = search_rounds(done.result().body)
+            curves = {"loss": recorder.curves(), "rounds": rounds}
+            state.curves.save(record.id, owner, paths, curves)
 
     record.future.add_done_callback(save)
 

@@ -4,8 +4,8 @@ A request takes an idle worker from a queue (waiting at most the request timeout
 frame and puts the worker back. If the worker dies mid-request, the request is retried once on
 another worker (predictions have no side effects); a second loss answers a clear
 `PoolError` (503). A supervisor task notices dead processes (every `SUPERVISE_S`) and starts
-replacements, which load the models the pool has served (`warm`) before taking requests, so
-the pool is back to N workers within seconds and nothing waits on a dead socket.
+replacements, which load the models the pool has served (or was asked to `warm`) before taking
+requests, so the pool is back to N workers within seconds and nothing waits on a dead socket.
 """
 
 from __future__ import annotations
@@ -116,6 +116,8 @@ class WorkerPool:
     # --- requests ---------------------------------------------------------------------------
     async def call(self, header: dict[str, Any], body: bytes = b"") -> tuple[dict[str, Any], bytes]:
         """One request on some worker; retried once on another if its worker dies."""
+        if header.get("op") == "predict":  # replacements load it before taking requests
+            self._models.setdefault((str(header["path"]), int(header["version"])), None)
         try:
             return await self._call_once(header, body)
         except WorkerGone as first:

@@ -5,8 +5,9 @@ answers ``{"predictions": [...]}``: per row the ``label`` (classifiers; ``predic
 otherwise), the model's other outputs (``probability``, ``confidence``, ``probabilities``,
 ``distance``) and the ``version``. `GET /v1/models` and `/v1/models/{name}` describe the
 models an owner can ask; `POST /v1/models/{name}/feedback` updates a selection policy.
-Models are the owner's registered functions (``owner``, default ``admin`` as for /run/script)
-and those of ``[serving.models]``. The work happens in `mlsql.server.serving`.
+Models are the functions registered in the acting owner's session (`deps.Owner`: the token's
+owner, or ``owner`` when tokens allow it; ``admin`` by default, as for /run/script) and those of
+``[serving.models]``. The work happens in `mlsql.server.serving`.
 """
 
 from __future__ import annotations
@@ -14,18 +15,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from ...errors import ApiError
 from ...serving.models import ServingError
 from ...serving.service import ServingService
-from ..deps import Authorized, Runtime
+from ..deps import Authorized, Owner, Params, Runtime
 from ..openapi import error_responses
 
 router = APIRouter(tags=["models"], dependencies=[Authorized])
-
-DEFAULT_OWNER = "admin"
-SHARED_SESSION = "default"
 
 
 def get_serving(request: Request) -> ServingService:
@@ -37,13 +35,11 @@ def get_serving(request: Request) -> ServingService:
 
 
 Serving = Annotated[ServingService, Depends(get_serving)]
-Owner = Annotated[str, Query(description="Whose registered functions to use.", max_length=200)]
 
 
 def owner_functions(runtime: Runtime, owner: str) -> dict[str, Any]:
-    """The model functions an owner registered (and those of the shared session)."""
-    engine = runtime.engine
-    return {**engine.functions(SHARED_SESSION), **engine.functions(owner)}
+    """The model functions registered in the owner's session."""
+    return runtime.engine.functions(owner)
 
 
 def api_error(err: ServingError) -> ApiError:
@@ -54,17 +50,6 @@ def api_error(err: ServingError) -> ApiError:
 def json_response(value: Any, status: int = 200) -> Response:
     """A JSON answer without FastAPI's encoder (the values are plain JSON already)."""
     return Response(json.dumps(value), status_code=status, media_type="application/json")
-
-
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object (400 naming the problem)."""
-    try:
-        body = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ApiError(400, "invalid_request", f"request body is not valid JSON: {err}") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_request", "the JSON body must be an object")
-    return body
 
 
 def _prediction(row: dict[str, Any], task: str) -> dict[str, Any]:
@@ -105,11 +90,9 @@ PREDICT_BODY = {
     openapi_extra=PREDICT_BODY,
 )
 async def predict(
-    name: str, request: Request, runtime: Runtime, serving: Serving, owner: Owner = DEFAULT_OWNER
+    name: str, body: Params, runtime: Runtime, serving: Serving, owner: Owner
 ) -> Response:
     """``{"instances": [...]}`` → ``{"predictions": [...]}`` (label, probabilities, version)."""
-    body = await json_body(request)
-    owner = str(body.get("owner") or owner)
     try:
         model = serving.model(name, owner_functions(runtime, owner), owner)
         if "instances" not in body:
@@ -122,7 +105,7 @@ async def predict(
 
 
 @router.get("/v1/models", summary="The models an owner can ask", response_model=None)
-async def list_models(runtime: Runtime, serving: Serving, owner: Owner = DEFAULT_OWNER) -> Response:
+async def list_models(runtime: Runtime, serving: Serving, owner: Owner) -> Response:
     """Names, versions, input columns and types, outputs."""
     models = serving.models(owner_functions(runtime, owner), owner)
     return json_response({"models": [m.describe() for _, m in sorted(models.items())]})
@@ -134,9 +117,7 @@ async def list_models(runtime: Runtime, serving: Serving, owner: Owner = DEFAULT
     response_model=None,
     responses=error_responses(401, 404),
 )
-async def get_model(
-    name: str, runtime: Runtime, serving: Serving, owner: Owner = DEFAULT_OWNER
-) -> Response:
+async def get_model(name: str, runtime: Runtime, serving: Serving, owner: Owner) -> Response:
     """Versions, inputs, outputs and the selection policy's state."""
     try:
         model = serving.model(name, owner_functions(runtime, owner), owner)
@@ -152,11 +133,9 @@ async def get_model(
     responses=error_responses(400, 401, 404),
 )
 async def feedback(
-    name: str, request: Request, runtime: Runtime, serving: Serving, owner: Owner = DEFAULT_OWNER
+    name: str, body: Params, runtime: Runtime, serving: Serving, owner: Owner
 ) -> Response:
     """``{"id": query id, "label": value (or "labels": [...]) or "reward": 0..1}``."""
-    body = await json_body(request)
-    owner = str(body.get("owner") or owner)
     try:
         model = serving.model(name, owner_functions(runtime, owner), owner)
         if not body.get("id"):

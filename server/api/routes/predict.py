@@ -11,9 +11,9 @@ from fastapi import APIRouter, Response
 
 from ...serving import byzer
 from ...serving.models import ServingError
-from ..deps import Authorized, Params, Runtime
+from ..deps import Authorized, Owner, Params, Runtime
 from ..openapi import error_responses
-from .models import DEFAULT_OWNER, Serving, api_error, json_response, owner_functions
+from .models import Serving, api_error, json_response, owner_functions
 
 router = APIRouter(tags=["models"], dependencies=[Authorized])
 
@@ -26,7 +26,7 @@ FORM = {
         "vecSize": {"type": "integer"},
         "sql": {"type": "string", "example": "select f(feature) as p"},
         "pipeline": {"type": "string", "example": "a,b,c"},
-        "owner": {"type": "string", "default": DEFAULT_OWNER},
+        "owner": {"type": "string", "default": "admin"},
     },
     "required": ["data"],
 }
@@ -48,9 +48,10 @@ BODY = {
     responses=error_responses(400, 401, 404, 413, 500, 503),
     openapi_extra=BODY,
 )
-async def model_predict(params: Params, runtime: Runtime, serving: Serving) -> Response:
+async def model_predict(
+    params: Params, runtime: Runtime, serving: Serving, owner: Owner
+) -> Response:
     """One JSON object per row of ``data``, keyed by the select's aliases."""
-    owner = str(params.get("owner") or DEFAULT_OWNER)
     try:
         rows = await byzer.predict(serving, params, owner_functions(runtime, owner), owner)
     except ServingError as err:

@@ -106,10 +106,10 @@ def test_killed_worker_under_load(server: ServerProcess, served: dict[str, Serve
 
     def client_run(seed: int) -> list[tuple[int, str]]:
         out = []
-        with httpx.Client(base_url=server.url, headers=headers, timeout=30.0) as c:
-            for i in range(40):
-                row = [4.0 + (seed * 40 + i) / 1000.0, 3.0, 1.5, 0.2]  # no cache hits
-                r = _predict(c, function, {"instances": [row] * 20})
+        with httpx.Client(base_url=server.url, headers=headers, timeout=90.0) as c:
+            for i in range(25):
+                row = [4.0 + (seed * 25 + i) / 1000.0, 3.0, 1.5, 0.2]  # no cache hits
+                r = _predict(c, function, {"instances": [row] * 10})
                 out.append((r.status_code, r.text))
         return out
 
@@ -128,7 +128,7 @@ def test_killed_worker_under_load(server: ServerProcess, served: dict[str, Serve
         back_after = time.monotonic() - killed_at
         results = [r for f in futures for r in f.result(timeout=120)]
     assert victim not in back and back_after < 5.0
-    assert len(results) == 240
+    assert len(results) == 150
     for status, text in results:
         assert status == 200 or (status == 503 and "worker" in text), (status, text)
     with httpx.Client(base_url=server.url, headers=headers, timeout=30.0) as c:

@@ -23,7 +23,7 @@ want=$(digest pyproject.toml)
 if ! stamp_ok python "$want"; then
   echo "setup: installing Python packages (first time takes several minutes)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[dev,bench]"
+  .venv/bin/python -m pip install -q -e ".[dev,bench,notebook]"
   echo "$want" > "$STAMPS/python"
 fi
 

@@ -1,4 +1,5 @@
-"""The IPython extension: `%load_ext mlsql.notebook` adds the `%%mlsql` cell magic.
+"""The IPython extension: `%load_ext mlsql.notebook` adds the `%%mlsql` cell magic and the
+`%mlsql <script>` line magic (no options: the line is the script).
 
     %load_ext mlsql.notebook
 
@@ -8,7 +9,8 @@
 
 A cell is an MLSQL script run by one engine per kernel on the kernel's Spark session (the active
 one, or one built from the configuration). `${name}` takes the value of a Python variable of the
-notebook (strings, numbers, booleans); `--set k=v` wins over both. The last table is shown as an
+notebook (strings, numbers, booleans, dates; a list or dict is refused with a hint to turn it
+into text); `--set k=v` wins over both. The last table is shown as an
 HTML table (`--limit` rows); `-o name` stores it as a Spark DataFrame in the notebook, `-p name`
 as a pandas DataFrame. Errors are shown as the engine renders them: position, snippet, hint.
 """

@@ -1,4 +1,5 @@
-"""The `%%mlsql` cell magic: a thin face over the engine API, one engine per kernel.
+"""The `%%mlsql` cell magic and `%mlsql` line magic: a thin face over the engine API, one
+engine per kernel.
 
 The kernel's engine (a documented per-process cache: one kernel is one process) is made on the
 first cell, on the kernel's active Spark session or one built from the configuration, and
@@ -7,28 +8,23 @@ closed when the kernel exits (or on `%unload_ext mlsql.notebook`).
 
 from __future__ import annotations
 
+import argparse
 import atexit
-import datetime as dt
-import decimal
-import re
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from mlsql.errors import MLSQLError
 from mlsql.notebook.display import DEFAULT_ROWS, ResultTable
+from mlsql.notebook.variables import notebook_variables
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
     from mlsql.engine import Engine, ScriptResult
-
-VARIABLE = re.compile(r"\$\{(\w+)\}")
-# Python values a cell may use as ${name}: their str() is the variable's text.
-SCALARS = (str, int, float, bool, decimal.Decimal, dt.date)
 
 _engine: Engine | None = None  # the kernel's engine, made by the first cell
 _engine_lock = threading.Lock()
@@ -58,14 +54,10 @@ def close_kernel_engine() -> None:
             _engine = None
 
 
-def notebook_variables(cell: str, namespace: dict[str, Any]) -> dict[str, str]:
-    """The `${name}` variables of `cell` that name plain Python values of the notebook."""
-    names = set(VARIABLE.findall(cell))
-    return {
-        name: str(namespace[name])
-        for name in names
-        if name in namespace and isinstance(namespace[name], SCALARS)
-    }
+# Options of the line form `%mlsql <script>` (the cell form's defaults).
+LINE_DEFAULTS = argparse.Namespace(
+    output=None, pandas=None, limit=DEFAULT_ROWS, set=[], session="default"
+)
 
 
 class MLSQLCellError(Exception):
@@ -81,7 +73,8 @@ class MLSQLCellError(Exception):
 
 @magics_class
 class MLSQLMagics(Magics):
-    """`%%mlsql [-o NAME] [-p NAME] [--limit N] [--set K=V …] [--session NAME]`."""
+    """`%%mlsql [-o NAME] [-p NAME] [--limit N] [--set K=V …] [--session NAME]` and
+    `%mlsql <script>`."""
 
     @property
     def ipython(self) -> InteractiveShell:
@@ -97,20 +90,24 @@ class MLSQLMagics(Magics):
     )
     @argument("--set", action="append", default=[], metavar="KEY=VALUE", help="script variable")
     @argument("--session", default="default", help="engine session (default: the kernel's)")
-    @cell_magic
-    def mlsql(self, line: str, cell: str) -> ResultTable | None:
-        """Run the cell as an MLSQL script and show its last table."""
+    @line_cell_magic
+    @no_var_expand  # `${name}` is MLSQL's, not IPython's `{name}` expansion
+    def mlsql(self, line: str, cell: str | None = None) -> ResultTable | None:
+        """Run the cell (`%%mlsql [options]`) or the line (`%mlsql <script>`) as an MLSQL
+        script and show its last table. The line form takes no options."""
+        if cell is None:
+            return self._run(line, LINE_DEFAULTS)
+        return self._run(cell, parse_argstring(self.mlsql, line))
+
+    def _run(self, script: str, args: argparse.Namespace) -> ResultTable | None:
         from mlsql.cli.options import parse_sets
 
-        args = parse_argstring(self.mlsql, line)
+        source = f"In[{self.ipython.execution_count}]"
         try:
-            variables = notebook_variables(cell, self.ipython.user_ns)
+            variables = notebook_variables(script, self.ipython.user_ns, source)
             variables.update(parse_sets(args.set))
             result = kernel_engine().run(
-                cell,
-                source=f"In[{self.ipython.execution_count}]",
-                session=args.session,
-                variables=variables,
+                script, source=source, session=args.session, variables=variables
             )
             return self._publish(result, args)
         except MLSQLError as err:

@@ -100,12 +100,42 @@ def condition_of(exc: BaseException) -> str | None:
 PYTHON_ERROR_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w*(?:Error|Exception)): (.+)$", re.MULTILINE)
 
 
+# An engine error raised inside a Spark worker renders as `AnalysisError: analysis error: …`.
+OUR_ERROR_TEXT = re.compile(r"^[a-z_]+ error(?: in [^:]+)?: (?:<[^>]*>:\d+:\d+: )?(.+)$")
+
+# Messages of engine errors raised in Spark workers -> the same in words that say what to do.
+WORKER_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"no model version (\d+) under (\S+); have \[(.*)\]"),
+        "the function's model version {0} under {1} no longer exists (versions now: [{2}]): "
+        'retraining without keepVersion="true" deletes earlier versions; register the '
+        'function again to use the latest version, or train with keepVersion="true" to keep '
+        "versions that functions are pinned to",
+    ),
+]
+
+
 def python_error(text: str) -> str | None:
-    """The last `XError: message` line of a Python traceback inside a Spark message."""
+    """The last `XError: message` line of a Python traceback inside a Spark message.
+
+    Errors of the engine's own family keep only their message (reworded by
+    `WORKER_MESSAGES` when a known one says what to do).
+    """
     if "Traceback (most recent call last)" not in text:
         return None
     found = PYTHON_ERROR_LINE.findall(text.split("JVM stacktrace")[0])
-    return f"{found[-1][0]}: {found[-1][1].strip()}" if found else None
+    if not found:
+        return None
+    name, message = found[-1][0], found[-1][1].strip()
+    ours = OUR_ERROR_TEXT.match(message)
+    if ours is None:
+        return f"{name}: {message}"
+    message = ours.group(1)
+    for pattern, words in WORKER_MESSAGES:
+        match = pattern.search(message)
+        if match:
+            return words.format(*match.groups())
+    return message
 
 
 def short_message(exc: BaseException) -> str:

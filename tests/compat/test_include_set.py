@@ -89,3 +89,14 @@ def test_default_param_in_include_does_not_override_includer(
 def test_cycle_between_variables_is_an_error(run) -> None:
     with pytest.raises(AnalysisError, match="refer to each other"):
         run('set a = "${b}";\nset b = "${a}";\nselect "${a}" as x as t;')
+
+
+def test_byzer_core_set01_script(run) -> None:
+    """streamingpro-it core_set01.byzer (its `!assert` checked here instead)."""
+    result = run(
+        """set table_name="T_TableName" where scope="session";
+set ods_table_name="ODS_${table_name}" where scope="session";
+select "${ods_table_name}" as name as `${ods_table_name}`;
+select name from `${ods_table_name}` as result;"""
+    )
+    assert result.rows() == [{"name": "ODS_T_TableName"}]

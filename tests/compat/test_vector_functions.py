@@ -68,3 +68,24 @@ def test_around_a_model_function(run, tmp_path) -> None:
 def test_wrong_argument_is_a_clear_error(run) -> None:
     with pytest.raises(MLSQLError, match="expected a vector or an array of numbers"):
         run("select vec_array('abc') as a as t;").rows()
+
+
+def test_around_a_trained_model_function(run, tmp_path) -> None:
+    """vec_argmax over a model function's probabilities is the model's prediction index, and
+    vec_dense/vec_mk_string wrap its output (a scikit-learn model trained through Kafka)."""
+    result = run(
+        f"""load sklearn.`iris` as iris;
+        train iris as LogisticRegression.`{tmp_path}/lr` where labelCol="label"
+            and maxIter="300" and validationFraction="0";
+        register LogisticRegression.`{tmp_path}/lr` as p options output="probabilities";
+        register LogisticRegression.`{tmp_path}/lr` as label_of;
+        select label_of(sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm) as y,
+            vec_argmax(p(sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm)) as k,
+            vec_mk_string('|', vec_dense(p(sepal_length_cm, sepal_width_cm, petal_length_cm,
+                petal_width_cm))) as s
+            from iris as out;"""
+    )
+    rows = result.rows()
+    assert len(rows) == 150
+    assert all(int(float(r["y"])) == r["k"] for r in rows)
+    assert all(len(r["s"].split("|")) == 3 for r in rows)

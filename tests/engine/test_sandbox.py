@@ -228,3 +228,28 @@ def test_catalog_tables_of_other_owners(sandboxed: Engine, roots: Path, spark: A
         run_as(sandboxed, "bob", f"insert into {table} select 7;")
     finally:
         spark.sql(f"drop table if exists {table}")  # type: ignore[attr-defined]
+
+
+def test_sql_functions_are_checked_by_their_body(sandboxed: Engine, roots: Path) -> None:
+    """Temporary SQL functions are fine; their body is checked like any SQL; permanent ones
+    land in the shared catalog."""
+    rows = run_as(
+        sandboxed,
+        "alice",
+        "create temporary function sbx_plus(x INT) RETURNS INT RETURN x + 1;"
+        "select sbx_plus(1) as v as t;",
+    ).rows()
+    assert rows == [{"v": 2}]
+    refused(
+        sandboxed,
+        "create temporary function sbx_r() RETURNS STRING "
+        "RETURN java_method('java.lang.System','getProperty','user.home');",
+        "reflection",
+    )
+    refused(
+        sandboxed,
+        "create temporary function sbx_tf() RETURNS TABLE (v STRING) "
+        f"RETURN select * from text.`{roots}/outside/secret.txt`;",
+        "path_sandbox",
+    )
+    refused(sandboxed, "create function sbx_pf(x INT) RETURNS INT RETURN x;", "shared_catalog")

@@ -189,6 +189,8 @@ SQL_ESCAPES = [
     ("sql-alter-location", "set x = \"alter table t5 set location '{outside}/t5'\" "
      "options type='sql';"),
     ("sql-add-file", "set x = 'add file {outside}/secret.txt' options type='sql';"),
+    ("sql-table-function", "create temporary function tf() RETURNS TABLE (v STRING) "
+     "RETURN select * from text.`{outside}/secret.txt`;"),
     ("sql-set-type-sql", "set x = \"select value from text.`{outside}/secret.txt`\" "
      "options type='sql';"),
 ]  # fmt: skip
@@ -235,6 +237,10 @@ DANGEROUS = [
     ("global-temp-view", "create global temporary view g as select 1 as a;", "shared_catalog"),
     ("global-temp-read", "select * from global_temp.g as t;", "shared_catalog"),
     ("create-database", "create database evil location '{data}/alice/db';", "shared_catalog"),
+    ("sql-function-reflect", "create temporary function f(x INT) RETURNS STRING "
+     "RETURN reflect('java.lang.System','getProperty','user.home');", "reflection"),
+    ("permanent-function", "create function pf(x INT) RETURNS INT RETURN x + 1;",
+     "shared_catalog"),
 ]  # fmt: skip
 
 

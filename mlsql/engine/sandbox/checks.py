@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.sandbox import forbidden, rules
+from mlsql.engine.sandbox.plan import PERMANENT_FUNCTION
 from mlsql.parser import ast
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ def check_facts(sandbox: Sandbox, spark: SparkSession, facts: PlanFacts) -> None
             sandbox.check_path(location, "catalog table")
     for resource in facts.resources:
         sandbox.check_path(resource, "function resource")
+    for kind, body in facts.bodies:  # a SQL function's body runs wherever it is called
+        if kind == "query":
+            sandbox.check_sql(spark, body)
+        else:
+            sandbox.check_expression(spark, body)
 
 
 def _command(name: str) -> str:
@@ -58,6 +64,8 @@ def _command(name: str) -> str:
 
 def _check_shared(sandbox: Sandbox, facts: PlanFacts) -> None:
     """Global temporary views (and, with roots, databases) are shared by every owner."""
+    if PERMANENT_FUNCTION in facts.classes:
+        raise forbidden("shared_catalog", "permanent functions are shared by every owner")
     if "GlobalTempView$" in facts.classes or any(
         parts and parts[0].lower() == rules.GLOBAL_TEMP_DATABASE for parts in facts.identifiers
     ):

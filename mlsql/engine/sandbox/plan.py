@@ -39,6 +39,9 @@ IDENTIFIER_NODES = (
     "UnresolvedIdentifier",
 )
 FUNCTION_NODES = ("UnresolvedFunction", "UnresolvedTableValuedFunction")
+# `create [temporary] function f(…) returns … return <expression | query>`: the body is text
+SQL_FUNCTION_NODES = ("CreateSQLFunctionCommand", "CreateUserDefinedFunction")
+PERMANENT_FUNCTION = "PermanentFunction"  # a marker class: the function lands in the catalog
 
 
 @dataclass
@@ -52,6 +55,7 @@ class PlanFacts:
     paths: list[tuple[str, str]] = field(default_factory=list)  # (what, path)
     conf: list[tuple[str | None, bool]] = field(default_factory=list)  # (key, sets a value)
     resources: list[str] = field(default_factory=list)  # function resources (jars, files)
+    bodies: list[tuple[str, str]] = field(default_factory=list)  # SQL functions' (kind, text)
 
 
 def parsed_plan(spark: SparkSession, sql: str) -> Any:
@@ -132,6 +136,13 @@ def _node(name: str, node: dict[str, Any], facts: PlanFacts) -> None:
         facts.identifiers.append(_parts(node.get("multipartIdentifier", node.get("nameParts"))))
     elif name == "FunctionResource" and node.get("uri"):
         facts.resources.append(str(node["uri"]))
+    elif name in SQL_FUNCTION_NODES:
+        if node.get("exprText"):
+            facts.bodies.append(("expression", str(node["exprText"])))
+        if node.get("queryText"):
+            facts.bodies.append(("query", str(node["queryText"])))
+        if name == "CreateUserDefinedFunction" or not node.get("isTemp", False):
+            facts.classes.add(PERMANENT_FUNCTION)
     if name in PATH_FIELDS:
         key, what = PATH_FIELDS[name]
         raw = node.get(key)

@@ -32,13 +32,7 @@ CODE_NODES = frozenset(
         "AddArchivesCommand",
         "CreateFunctionCommand",
         "CreateFunction",
-        "CreateUserDefinedFunctionCommand",
-        "CreateSQLFunctionCommand",
     }
-)
-# plan nodes and objects that share state between owners' sessions
-SHARED_NODES = frozenset(
-    {"GlobalTempView$", "CreateNamespace", "DropNamespace", "SetCatalogAndNamespace"}
 )
 GLOBAL_TEMP_DATABASE = "global_temp"
 

@@ -104,3 +104,37 @@ def test_no_worker_in_time_is_a_clear_error(rf_path: Path) -> None:
             return info.value.message
 
     assert "no model worker free" in asyncio.run(run())
+
+
+def test_tcp_transport_answers_the_same(rf_path: Path) -> None:
+    rows = [(5.1, 3.5, 1.4, 0.2), (6.3, 2.8, 5.1, 1.5)]
+
+    async def run(transport: str) -> dict:
+        async with WorkerPool(1, transport=transport) as pool:
+            answer, _ = await pool.call(*_request(rf_path, rows))
+            return answer
+
+    assert asyncio.run(run("tcp")) == asyncio.run(run("unix"))
+
+
+def test_configured_models_are_loaded_at_start_and_served(rf_path: Path) -> None:
+    from mlsql.config import ServedModelSettings, ServingSettings
+    from mlsql.server.serving.service import ServingService
+
+    settings = ServingSettings(workers=1, models={"iris": ServedModelSettings(path=str(rf_path))})
+
+    async def run() -> tuple[list[dict], int, str]:
+        service = await ServingService(settings).start()
+        try:
+            model = service.model("iris", {}, "anyone")
+            rows = await service.predict(model, [[5.1, 3.5, 1.4, 0.2]])
+            again = await service.predict(model, [[5.1, 3.5, 1.4, 0.2]])
+            assert again == rows
+            return rows, service.cache.hits, service.metrics_text()
+        finally:
+            await service.stop()
+
+    rows, hits, metrics = asyncio.run(run())
+    expected = load_model(rf_path).predict(iris_frame()[FEATURES].head(1))
+    assert rows[0]["prediction"] == expected["prediction"].iloc[0] and hits == 1
+    assert 'mlsql_serving_requests_total{model="iris",status="200"} 2' in metrics

@@ -9,7 +9,6 @@ it under the path and make SQL functions on `register X.`path` as fn;` (`registe
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -138,6 +137,3 @@ def all_ets() -> list[Transformer]:
     load_ets()
     unique = {id(et): et for et in ETS.values()}
     return sorted(unique.values(), key=lambda et: et.name)
-
-
-Builder = Callable[["EtCall"], "DataFrame"]

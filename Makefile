@@ -30,4 +30,5 @@ bench: setup
 	.venv/bin/python bench/server_load.py --requests 200 --concurrency 8 --time-cap 120
 	.venv/bin/python bench/serving.py --requests 3000 --time-cap 8
 	.venv/bin/python bench/streaming_throughput.py
+	.venv/bin/python bench/clustering.py --time-cap 900
 	.venv/bin/python bench/automl.py --time-cap 900

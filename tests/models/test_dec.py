@@ -202,3 +202,22 @@ def test_a_missing_pretrained_model_is_refused(tmp_path) -> None:
     params = {"n_clusters": "3", "existed_pretrain_model": str(tmp_path / "nothing")}
     result = _fails(tmp_path, params, digits_subset())
     assert "existed_pretrain_model" in result.error
+
+
+def test_clustering_accuracy_is_the_best_one_to_one_matching() -> None:
+    from itertools import permutations
+
+    rng = np.random.default_rng(0)
+    truth = rng.choice(["a", "b", "c"], 60)
+    groups = rng.integers(0, 4, 60)  # more clusters than classes: one stays unmatched
+    best = max(
+        np.mean(
+            [
+                dict(zip(p, "abc", strict=False)).get(g) == t
+                for g, t in zip(groups, truth, strict=True)
+            ]
+        )
+        for p in permutations(range(4), 3)
+    )
+    assert clustering_accuracy(truth, groups) == pytest.approx(best)
+    assert clustering_accuracy(truth, truth) == 1.0

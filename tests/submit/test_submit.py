@@ -40,7 +40,7 @@ save overwrite out as parquet.`${predictions}`;
 
 
 def spark_submit(
-    master: str, script: Path, *args: str, work: Path
+    master: str, script: Path, *args: str, work: Path, conf: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
     """Run the submit entry through the venv's spark-submit; returns the finished process."""
     env = dict(
@@ -57,6 +57,7 @@ def spark_submit(
         "spark.ui.enabled=false",
         "--conf",
         "spark.sql.shuffle.partitions=2",
+        *(arg for item in conf for arg in ("--conf", item)),
         mlsql.submit.__file__,
         str(script),
         *args,
@@ -71,8 +72,19 @@ def test_batch_script_runs_on_the_given_master(master: str, tmp_path: Path) -> N
     script = tmp_path / "batch.mlsql"
     script.write_text(BATCH_SCRIPT)
     out = tmp_path / "by_label"
+    # Spark's INFO lines (quiet by default) show the standalone cluster starting.
+    logs = ("spark.log.level=INFO",) if master.startswith("local-cluster") else ()
     done = spark_submit(
-        master, script, "--set", f"out={out}", "--set", "min_n=1", "--output", "csv", work=tmp_path
+        master,
+        script,
+        "--set",
+        f"out={out}",
+        "--set",
+        "min_n=1",
+        "--output",
+        "csv",
+        work=tmp_path,
+        conf=logs,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines() == ["label,n", "0,50", "1,50", "2,50"]

@@ -93,10 +93,11 @@ def create_app(
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the runtime (engine, Spark, history, pool) before serving; stop it after."""
     runtime: ServerRuntime = app.state.runtime
-    app.state.serving = await _start_serving(runtime.config.engine_config.serving)
+    app.state.serving = None
     await run_in_threadpool(runtime.start)
     log.info("MLSQL server ready (history %s)", runtime.config.db_path)
     try:
+        app.state.serving = await _start_serving(runtime.config.engine_config.serving)
         yield
     finally:
         await run_in_threadpool(runtime.stop)

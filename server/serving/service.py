@@ -68,12 +68,18 @@ class ServingService:
     async def start(self) -> ServingService:
         """Start the workers and load the configured models in each."""
         await self.pool.start()
-        for name, spec in self.settings.models.items():
-            options = {"selection": spec.selection, "versions": spec.versions}
-            served = self.book.served(name, spec.path, spec.version, spec.output, options, "config")
-            self.configured[name] = served
-            for version in served.versions:
-                await self.pool.warm(version.path, version.version)
+        try:
+            for name, spec in self.settings.models.items():
+                options = {"selection": spec.selection, "versions": spec.versions}
+                served = self.book.served(
+                    name, spec.path, spec.version, spec.output, options, "config"
+                )
+                self.configured[name] = served
+                for version in served.versions:
+                    await self.pool.warm(version.path, version.version)
+        except BaseException:
+            await self.pool.stop()  # a configured model that cannot load stops the start
+            raise
         return self
 
     async def stop(self) -> None:

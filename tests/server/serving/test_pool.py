@@ -138,3 +138,15 @@ def test_configured_models_are_loaded_at_start_and_served(rf_path: Path) -> None
     expected = load_model(rf_path).predict(iris_frame()[FEATURES].head(1))
     assert rows[0]["prediction"] == expected["prediction"].iloc[0] and hits == 1
     assert 'mlsql_serving_requests_total{model="iris",status="200"} 2' in metrics
+
+
+def test_a_configured_model_that_cannot_load_stops_the_start(tmp_path: Path) -> None:
+    from mlsql.config import ServedModelSettings, ServingSettings
+    from mlsql.server.serving.models import ServingError
+    from mlsql.server.serving.service import ServingService
+
+    missing = ServedModelSettings(path=str(tmp_path / "nothing-here"))
+    service = ServingService(ServingSettings(workers=1, models={"gone": missing}))
+    with pytest.raises(ServingError, match="nothing-here"):
+        asyncio.run(service.start())
+    assert service.pool.alive == 0 and service.pool.workers == [None]

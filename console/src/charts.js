@@ -69,3 +69,72 @@ export function lineChart(title, series, { xLabel = "", yLabel = "", parent, poi
   setTimeout(() => new uPlot(opts, data, holder), 0);
   return frame(title, holder);
 }
+
+// Draws each series of an xy chart (uPlot mode 2) as dots or as a polyline, with our own canvas
+// path (uPlot's scatter demo does the same).
+function xyPaths(kind) {
+  return (u, seriesIdx) => {
+    uPlot.orient(u, seriesIdx, (series, dataX, dataY, scaleX, scaleY, valToPosX, valToPosY, xOff, yOff, xDim, yDim) => {
+      const [xs, ys] = u.data[seriesIdx];
+      const path = new Path2D();
+      const size = 3.5 * devicePixelRatio;
+      for (let i = 0; i < xs.length; i++) {
+        const cx = valToPosX(xs[i], scaleX, xDim, xOff);
+        const cy = valToPosY(ys[i], scaleY, yDim, yOff);
+        if (kind === "points") {
+          path.moveTo(cx + size, cy);
+          path.arc(cx, cy, size, 0, 2 * Math.PI);
+        } else if (i === 0) path.moveTo(cx, cy);
+        else path.lineTo(cx, cy);
+      }
+      const color = series._stroke || series.stroke;
+      const stroke = typeof color === "function" ? color(u, seriesIdx) : color;
+      u.ctx.save();
+      if (kind === "points") {
+        u.ctx.globalAlpha = 0.75;
+        u.ctx.fillStyle = stroke;
+        u.ctx.fill(path);
+      } else {
+        u.ctx.lineWidth = (series.width || 2) * devicePixelRatio;
+        if (series.dash) u.ctx.setLineDash(series.dash.map((d) => d * devicePixelRatio));
+        u.ctx.strokeStyle = stroke;
+        u.ctx.stroke(path);
+      }
+      u.ctx.restore();
+    });
+    return null;
+  };
+}
+
+/** An xy chart: `series` is `[{label, points: [[x, y], …], dash?}]`, drawn as dots or lines. */
+export function xyChart(title, series, { kind = "points", xLabel = "", yLabel = "", parent, range } = {}) {
+  const holder = h("div.chart-canvas");
+  const data = [null, ...series.map((s) => [s.points.map((p) => p[0]), s.points.map((p) => p[1])])];
+  const scale = range ? { time: false, auto: false, range } : { time: false };
+  const opts = {
+    mode: 2,
+    width: width(parent),
+    height: kind === "points" ? 320 : 280,
+    legend: { live: false },
+    cursor: { drag: { setScale: false }, points: { show: false } },
+    scales: { x: scale, y: range ? { auto: false, range } : {} },
+    axes: [{ label: xLabel }, { label: yLabel, size: 56 }],
+    series: [
+      null,
+      ...series.map((s, i) => ({
+        label: s.label,
+        stroke: s.color || COLORS[i % COLORS.length],
+        width: 2,
+        dash: s.dash,
+        paths: xyPaths(kind),
+        points: { show: false },
+        facets: [
+          { scale: "x", auto: !range },
+          { scale: "y", auto: !range },
+        ],
+      })),
+    ],
+  };
+  setTimeout(() => new uPlot(opts, data, holder), 0);
+  return frame(title, holder);
+}

@@ -3,7 +3,7 @@
 // scores for searches that record rounds).
 import { api } from "./api.js";
 import { clear, fmtNumber, h } from "./dom.js";
-import { barChart, lineChart } from "./charts.js";
+import { barChart, lineChart, xyChart } from "./charts.js";
 
 function metricNames(versions) {
   return [...new Set(versions.flatMap((v) => Object.keys(v.metrics || {})))];
@@ -65,6 +65,80 @@ function roundsChart(view, area) {
   return h("div.chart-block.rounds-chart", lineChart(`${metric} per round`, series, { xLabel: "units trained", yLabel: metric, parent: area }));
 }
 
+function confusionTable(conf) {
+  const max = Math.max(1, ...conf.matrix.flat());
+  return h(
+    "figure.chart.confusion",
+    h("figcaption", "confusion matrix (rows: true class, columns: predicted)"),
+    h(
+      "table.confusion-matrix",
+      h("thead", h("tr", h("th", ""), conf.classes.map((c) => h("th", c)))),
+      h(
+        "tbody",
+        conf.matrix.map((row, i) =>
+          h("tr", h("th", conf.classes[i]), row.map((n, j) => h(`td${n / max > 0.5 ? ".hot" : ""}`, { style: `--heat:${(n / max).toFixed(3)}` }, n))),
+        ),
+      ),
+    ),
+  );
+}
+
+function evaluationCharts(result, area) {
+  const blocks = [];
+  if (result.confusion) blocks.push(h("div.chart-block.confusion-chart", confusionTable(result.confusion)));
+  if (result.roc) {
+    const series = [
+      { label: `ROC (AUC ${fmtNumber(result.roc.auc)})`, points: result.roc.points },
+      { label: "chance", points: [[0, 0], [1, 1]], dash: [5, 5], color: "#94a3b8" },
+    ];
+    blocks.push(h("div.chart-block.roc-chart", xyChart(`ROC curve (positive class ${result.roc.positive})`, series, { kind: "lines", xLabel: "false positive rate", yLabel: "true positive rate", parent: area, range: [0, 1] })));
+  }
+  if (result.scatter) {
+    const byCluster = {};
+    for (const [x, y, c] of result.scatter.points) (byCluster[c] ||= []).push([x, y]);
+    const series = Object.entries(byCluster).map(([c, points]) => ({ label: `cluster ${c}`, points }));
+    blocks.push(h("div.chart-block.scatter-chart", xyChart("clusters on the first two principal components", series, { xLabel: "PC 1", yLabel: "PC 2", parent: area })));
+  }
+  if (!blocks.length) blocks.push(h("div.empty", "Nothing to chart for this task."));
+  return blocks;
+}
+
+function evaluatePanel(view, area) {
+  const choices = view.versions.filter((v) => !v.error);
+  if (!choices.some((v) => v.task === "classification" || v.task === "clustering")) return null;
+  const pick = h("select.version-select", { "aria-label": "version" }, choices.map((v) => h("option", { value: v.version, selected: v.version === (view.best ?? choices.at(-1).version) }, `v${v.version}`)));
+  const status = h("span.eval-status");
+  const out = h("div.charts.eval-charts");
+  const button = h(
+    "button.evaluate",
+    {
+      onclick: async () => {
+        button.disabled = true;
+        status.textContent = "predicting…";
+        clear(out);
+        try {
+          const result = await api("/models/evaluate", { method: "POST", body: { path: view.path, version: Number(pick.value) } });
+          status.textContent = `v${result.version} on ${result.table}: ${result.rows} rows`;
+          out.append(...evaluationCharts(result, area));
+        } catch (err) {
+          status.textContent = `${err.message}${err.body?.hint ? ` (${err.body.hint})` : ""}`;
+          status.classList.add("bad");
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    "Predict and chart",
+  );
+  return h(
+    "div.evaluate-panel",
+    h("h4", "Predictions"),
+    h("p.sub", "Confusion matrix and ROC curve (classification) or a 2-D view of the clusters: predicts again on the table the training evaluated on, which must still be in your session."),
+    h("div.eval-bar", "version ", pick, button, status),
+    out,
+  );
+}
+
 async function showStore(path, area) {
   clear(area, h("div.empty", "loading…"));
   const view = await api("/models/detail", { params: { path } });
@@ -80,6 +154,8 @@ async function showStore(path, area) {
   const blocks = [metricsChart(view, area), lossChart(view, area), roundsChart(view, area)].filter(Boolean);
   if (!blocks.length) charts.append(h("div.empty", "No metrics were recorded for this model."));
   charts.append(...blocks);
+  const panel = evaluatePanel(view, area);
+  if (panel) area.append(panel);
 }
 
 export function modelsView() {

@@ -63,6 +63,8 @@ def _version(number: int, meta: Any) -> dict[str, Any]:
         "primaryMetric": meta.primary_metric,
         "params": {k: v for k, v in meta.params.items() if not isinstance(v, dict | list)},
         "classes": meta.classes,
+        "label": (meta.label or {}).get("column"),
+        "features": [c.get("name") for c in (meta.features or {}).get("columns", [])],
         "outputs": meta.outputs,
         "extra": extra,
     }

@@ -136,6 +136,10 @@ def test_a_training_shows_progress_then_its_charts(
     versions = page.locator("table.versions tbody tr")
     assert versions.count() == 2
     assert page.locator(".loss-chart .u-legend").inner_text().count("group") == 2
+    page.click("button.evaluate")  # predicts again on iris, still in ann's session
+    page.wait_for_selector(".confusion-matrix", timeout=RUN_TIMEOUT_MS)
+    cells = page.locator(".confusion-matrix td").all_inner_texts()
+    assert len(cells) == 9 and sum(int(c) for c in cells) == 150
     shot(page, "4-models-charts")
 
 

@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ...console import models
+from ...console import evaluation, models
 from ...console.completion import completions
 from ...console.curves import CurveRecorder, search_rounds
 from ...console.events import job_events
@@ -61,6 +61,13 @@ class RunBody(BaseModel):
     run_async: bool = Field(False, alias="async")
     limit: int = Field(1000, ge=1, le=MAX_ROWS)
     name: str = Field("", max_length=200)
+
+
+class EvaluateBody(BaseModel):
+    """A model version to evaluate again (for the charts that need predictions)."""
+
+    path: str = Field(max_length=4096)
+    version: int = Field(ge=0)
 
 
 class NotebookBody(BaseModel):
@@ -221,11 +228,44 @@ def list_models(owner: Owner, runtime: Runtime) -> dict[str, Any]:
 def model_detail(
     path: Annotated[str, Query(max_length=4096)], owner: Owner, runtime: Runtime, state: State
 ) -> dict[str, Any]:
-    """A store's versions with metrics, and the loss curves of its last console training."""
+    """A store's versions with metrics, and the curves of its last console training."""
+    view = model_detail_view(path, owner, runtime)
+    view["curves"] = state.curves.latest_for(owner, path)
+    return view
+
+
+def model_detail_view(path: str, owner: str, runtime: ServerRuntime) -> dict[str, Any]:
+    """The store's view; 404 unless the owner's jobs trained it and it has versions."""
     if path not in models.owner_model_paths(runtime.engine, runtime.history, owner):
         raise ApiError(404, "not_found", f"no model store {path} of {owner}")
     view = models.store_view(path)
     if view is None:
         raise ApiError(404, "not_found", f"model store {path} has no versions")
-    view["curves"] = state.curves.latest_for(owner, path)
     return view
+
+
+@router.post("/models/evaluate")
+async def evaluate_model(body: EvaluateBody, owner: Owner, runtime: Runtime) -> Response:
+    """Predict with one version on the table its training evaluated on (as one of the owner's
+    jobs) and answer a confusion matrix and ROC curve, or a 2-D scatter of clusters."""
+    view = model_detail_view(body.path, owner, runtime)
+    version = next((v for v in view["versions"] if v["version"] == body.version), None)
+    if version is None or "error" in version:
+        raise ApiError(404, "not_found", f"no usable version {body.version} in {body.path}")
+    try:
+        stmt = evaluation.train_statement(runtime.engine, runtime.history, owner, body.path)
+    except evaluation.NotEvaluable as err:
+        raise ApiError(404, "not_found", str(err)) from None
+    script, table = evaluation.evaluation_script(stmt, body.path, body.version)
+    params = {"sql": script, "owner": owner, "outputSize": evaluation.MAX_ROWS}
+    params["jobName"] = f"console evaluate v{body.version}"
+    record = runtime.runner.submit(validate(ScriptRequest, params))
+    outcome = await asyncio.wrap_future(record.future)
+    if outcome.status != "succeeded":
+        hint = f"this predicts on table {table} of your session: run the script that makes it"
+        return JSONResponse({**(outcome.error or {}), "hint": hint}, outcome.http_status)
+    rows = outcome.body if isinstance(outcome.body, list) else []
+    charts = await run_in_threadpool(
+        evaluation.evaluation_charts, rows, version, version.get("features") or []
+    )
+    return JSONResponse({"table": table, "version": body.version, "script": script, **charts})

@@ -142,6 +142,7 @@ def test_owner_reads_and_writes_its_own_folder(sandboxed: Engine, roots: Path) -
         "select 1 as a as t; save overwrite t as json.`{d}/bob/o`;",
         "include file.`{d}/bob/x.mlsql`;",
         "connect jdbc where url='jdbc:sqlite:{d}/bob/x.db' as db;",
+        "select 'a' as c as t; run t as StringIndex.`{d}/bob/si` where inputCol='c' as o;",
     ],
 )
 def test_paths_outside_the_owner_roots_are_refused(

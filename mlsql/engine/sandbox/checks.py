@@ -136,6 +136,8 @@ def _train(sandbox: Sandbox, stmt: ast.ModelStatement, ctx: RunContext) -> None:
 
     options = _options(stmt)
     _check_path_options(sandbox, options)
+    if stmt.path.strip():  # model or ET folder, whichever compiler handles it
+        sandbox.check_path(stmt.path, "model path")
     try:
         algorithm = get_algorithm(stmt.algorithm)
     except MLSQLError:

@@ -73,6 +73,34 @@ def test_type_a_script_and_see_its_rows(
     assert lines[0] == "id,twice,label" and len(lines) == 121 and lines[-1] == "119,238,row"
 
 
+def test_run_a_selection_then_the_cell_in_two_result_tabs(
+    page: Any, console_server: ServerProcess
+) -> None:
+    sign_in(page, console_server, "ann")
+    type_into_cell(page, "select 'first' as which as one;\nselect 'second' as which as two;")
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("Shift+End")  # select the first line only
+    run_cell(page)
+    page.wait_for_selector(
+        ".result-tab:has-text('(selection)') .tab-state.ok", timeout=RUN_TIMEOUT_MS
+    )
+    assert page.locator("table.grid tbody td:not(.rownum)").all_inner_texts() == ["first"]
+    page.click(".run-cell")  # the Run button runs the selection too
+    second = page.locator(".result-tab").nth(1)
+    second.locator(".tab-state.ok").wait_for(timeout=RUN_TIMEOUT_MS)
+    assert "(selection)" in second.inner_text()
+    page.locator(".cell .cm-content").click()
+    page.keyboard.press("Control+End")
+    run_cell(page)
+    third = page.locator(".result-tab").nth(2)
+    third.locator(".tab-state.ok").wait_for(timeout=RUN_TIMEOUT_MS)
+    assert page.locator("table.grid tbody td:not(.rownum)").all_inner_texts() == ["second"]
+    assert page.locator(".result-tab").count() == 3
+    page.locator(".result-tab").first.click()  # earlier results stay in their tabs
+    assert page.locator("table.grid tbody td:not(.rownum)").all_inner_texts() == ["first"]
+    shot(page, "1b-editor-result-tabs")
+
+
 def test_a_bad_script_shows_its_marker_on_the_right_line(
     page: Any, console_server: ServerProcess
 ) -> None:

@@ -45,11 +45,13 @@ class ModelVersion:
     path: str
     version: int
     signature: ModelSignature
+    positive_class: str | None = None
 
     @property
     def key(self) -> str:
-        """``path@version``: the batcher's and metrics' name of this version."""
-        return f"{self.path}@{self.version}"
+        """``path@version`` (``:positive`` with a positive class): batcher and cache name."""
+        tail = f":{self.positive_class}" if self.positive_class is not None else ""
+        return f"{self.path}@{self.version}{tail}"
 
 
 @dataclass(frozen=True)
@@ -86,17 +88,20 @@ class SignatureBook:
     """Signatures of model versions, read once each."""
 
     def __init__(self) -> None:
-        self._versions: dict[tuple[str, int], ModelVersion] = {}
+        self._versions: dict[tuple[str, int, str | None], ModelVersion] = {}
 
-    def version(self, path: str, version: int | str) -> ModelVersion:
+    def version(
+        self, path: str, version: int | str, positive_class: str | None = None
+    ) -> ModelVersion:
         """The version (`latest`/`best` resolved now), ServingError 404 if there is none."""
         try:
             store = ModelStore(path)
             number = store.resolve(version) if isinstance(version, str) else int(version)
-            key = (path, number)
+            key = (path, number, positive_class)
             if key not in self._versions:
-                signature = ModelSignature.from_metadata(store.metadata(number))
-                self._versions[key] = ModelVersion(path, number, signature)
+                metadata = store.metadata(number)
+                signature = ModelSignature.from_metadata(metadata, positive_class)
+                self._versions[key] = ModelVersion(path, number, signature, positive_class)
             return self._versions[key]
         except ServingError:
             raise
@@ -121,7 +126,8 @@ class SignatureBook:
                 400, "invalid_model", f"selection '{selection}' is not one of {SELECTIONS}"
             )
         numbers: list[int | str] = [int(v) if v.isdigit() else v for v in listed] or [version]
-        versions = tuple(self.version(path, v) for v in numbers)
+        positive = options.get("positiveClass") or None
+        versions = tuple(self.version(path, v, positive) for v in numbers)
         if len(versions) > 1 and not selection:
             selection = "exp3"
         return ServedModel(name, versions, output or "prediction", selection, source)

@@ -224,7 +224,7 @@ class ServingService:
         """Every output of each row of one version: cached, else through its batcher."""
         keys = [row_key(r) for r in rows]
         out: list[dict[str, Any] | None] = [
-            self.cache.get(version.path, version.version, k) for k in keys
+            self.cache.get(version.key, version.version, k) for k in keys
         ]
         self.metrics.cache_hits = self.cache.hits
         self.metrics.cache_misses = self.cache.misses
@@ -233,7 +233,7 @@ class ServingService:
             fresh = await self._batcher(version).submit([rows[i] for i in todo])
             for i, result in zip(todo, fresh, strict=True):
                 out[i] = result
-                self.cache.put(version.path, version.version, keys[i], result)
+                self.cache.put(version.key, version.version, keys[i], result)
         return [dict(r) for r in out if r is not None]
 
     def _batcher(self, version: ModelVersion) -> AdaptiveBatcher:
@@ -256,7 +256,12 @@ class ServingService:
     ) -> list[dict[str, Any]]:
         """One batch on one worker: Arrow rows out, Arrow prediction columns back."""
         table = to_arrow(rows, version.signature.inputs)
-        header = {"op": "predict", "path": version.path, "version": version.version}
+        header = {
+            "op": "predict",
+            "path": version.path,
+            "version": version.version,
+            "positive_class": version.positive_class,
+        }
         try:
             answer, body = await self.pool.call(header, table_bytes(table))
         except PoolError as err:

@@ -111,7 +111,11 @@ class ModelWorker:
 
     def _predict(self, header: dict[str, Any], body: bytes) -> bytes:
         model = self._model(header["path"], int(header["version"]))
-        out = model.predict(bytes_table(body).to_pandas(), outputs=header.get("outputs"))
+        out = model.predict(
+            bytes_table(body).to_pandas(),
+            outputs=header.get("outputs"),
+            positive_class=header.get("positive_class"),
+        )
         return encode({"ok": True, "rows": len(out), "columns": _result_columns(out)})
 
 

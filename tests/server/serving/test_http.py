@@ -161,3 +161,30 @@ def test_serving_needs_the_access_token(anonymous: httpx.Client) -> None:
         anonymous.post("/model/predict", data={"data": "[[1]]", "sql": "f(feature)"}).status_code
         == 401
     )
+
+
+def test_positive_class_option_is_served_like_spark(
+    client: httpx.Client, served: dict[str, Served]
+) -> None:
+    from dataclasses import replace
+
+    model = replace(served["events"], function="events_no")
+    response = client.post(
+        "/run/script",
+        data={
+            "sql": f"register LogisticRegression.`{model.path}` as events_no"
+            ' options output="struct" and positiveClass="no";',
+            "owner": OWNER,
+        },
+    )
+    assert response.status_code == 200, response.text
+    answer = client.post(
+        "/v1/models/events_no:predict",
+        params={"owner": OWNER},
+        json={"instances": _instances(model)},
+    )
+    assert answer.status_code == 200, answer.text
+    predictions = answer.json()["predictions"]
+    spark = spark_rows(client, model)
+    _assert_same(spark, predictions, "label")
+    assert all(abs(p["probability"] - p["probabilities"][0]) < 1e-12 for p in predictions)

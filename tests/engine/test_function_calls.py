@@ -86,4 +86,14 @@ def test_star_and_struct_arguments_bind_by_name(registered, flowers) -> None:
     assert all(r["positional"] == r["star"] == r["named"] == r["qualified"] for r in rows)
     assert sum(r["positional"] == s for r, s in zip(rows, flowers.species, strict=True)) > 140
     with pytest.raises(AnalysisError, match="lacks petal_width"):
-        registered("select kind(struct(sepal_length, sepal_width, petal_length)) from flowers as x;")
+        registered(
+            "select kind(struct(sepal_length, sepal_width, petal_length)) from flowers as x;"
+        )
+
+
+def test_a_search_name_registers_what_it_trained(registered, model) -> None:
+    registered(f"register Hyperband.`{model}` as searched;")
+    shown = {r["name"]: r["model"] for r in registered("!show functions;").rows()}
+    assert shown["searched"].startswith("RandomForest.`")
+    with pytest.raises(AnalysisError, match="trained with RandomForest, not NaiveBayes"):
+        registered(f"register NaiveBayes.`{model}` as wrong;")

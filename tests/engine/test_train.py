@@ -285,7 +285,7 @@ def test_unknown_algorithm_and_parameter_are_named(run, tmp_path: Path) -> None:
             f'load sklearn.`iris` as iris;\ntrain iris as NoSuchAlg.`{tmp_path}/m` where labelCol="label";'
         )
     assert "NoSuchAlg" in info.value.message and info.value.line == 2
-    with pytest.raises(WorkerError) as info:
+    with pytest.raises(AnalysisError) as info:  # checked on the driver, before Kafka starts
         run(
             f'load sklearn.`iris` as iris; train iris as RandomForest.`{tmp_path}/m` where labelCol="label" and bogusParam="1";'
         )

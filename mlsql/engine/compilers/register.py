@@ -32,6 +32,7 @@ def model_function(
     stmt: RegisterStatement | PredictStatement, ctx: RunContext, output: str
 ) -> ModelFunction:
     """The model version a register/predict statement names, checked against its algorithm."""
+    from mlsql.engine.training.plans import is_plan_name
     from mlsql.models.families import check_family
     from mlsql.models.selection import choose_version
     from mlsql.models.store import ModelStore
@@ -47,7 +48,8 @@ def model_function(
     )
     metadata = store.metadata(number)
     try:
-        check_family(stmt.algorithm, metadata.algorithm, stmt.path)
+        if not is_plan_name(stmt.algorithm):  # a search registers whatever it trained
+            check_family(stmt.algorithm, metadata.algorithm, stmt.path)
     except AnalysisError as err:
         raise ctx.error(AnalysisError, err.message, stmt) from err
     return describe_model(

@@ -37,6 +37,7 @@ PASS_PREFIXES = ("kafkaParam.", "systemParam.", "space.")
 COLUMN_OPTIONS = ("labelCol", "featuresCol", "featureCol", "inputCol", "evalLabelCol")
 LIST_OPTIONS = ("featureCols", "excludeCols")
 FEATURE_OPTIONS = ("featuresCol", "featureCol", "inputCol", "featureCols")
+SQLFLOW_PREFIX = "model."  # SQLFlow spells parameters `model.n_clusters` (DEC accepts both)
 
 
 def validate_train(stmt: TrainStatement, ctx: RunContext) -> TrainStatement:
@@ -88,7 +89,7 @@ class _Checker:
         known = set(valid) | spark | FRAMEWORK_KEYS | ENGINE_KEYS | IGNORED_SPARK_PARAMS
         for option in self.stmt.options:
             key = _param_key(option.key)
-            if key is None or key in known:
+            if key is None or key in known or key.removeprefix(SQLFLOW_PREFIX) in known:
                 continue
             raise self.error(
                 option,

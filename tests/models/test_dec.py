@@ -221,3 +221,20 @@ def test_clustering_accuracy_is_the_best_one_to_one_matching() -> None:
     )
     assert clustering_accuracy(truth, groups) == pytest.approx(best)
     assert clustering_accuracy(truth, truth) == 1.0
+
+
+def test_run_pretrain_false_clusters_a_random_encoder(tmp_path) -> None:
+    params = {
+        "model.n_clusters": "3",
+        "model.encode_units": "16,4",
+        "model.run_pretrain": "false",
+        "model.train_max_iters": "20",
+        "model.update_interval": "5",
+        "validationFraction": "0",
+    }
+    source, events = CountingSource(digits_subset(3), chunk=100), []
+    result = train_group(GroupSpec("DEC", params=params), source, tmp_path, events.append)
+    assert result.ok, (result.error, result.detail)
+    assert not [e for e in events if e.get("stage") == "epoch"]
+    assert source.passes == 3  # featuriser, rows for clustering, evaluation
+    assert "silhouette" in result.metrics and "acc" not in result.metrics

@@ -87,9 +87,9 @@ connectName
     : qualifiedName
     ;
 
-// train|run|predict <table> as <Algorithm>.`path` [where …] [as <outTable>]
+// train|run|predict|evaluate <table> as <Algorithm>.`path` [where …] [as <outTable>]
 modelStatement
-    : (TRAIN | RUN | PREDICT) tableName (AS | INTO) algorithm DOT path optionsClause? (AS outputTable)?
+    : (TRAIN | RUN | PREDICT | EVALUATE) tableName (AS | INTO) algorithm DOT path optionsClause? (AS outputTable)?
     ;
 
 outputTable
@@ -180,7 +180,7 @@ bareName
 nonReserved
     : LOAD | SAVE | SELECT | INSERT | CREATE | DROP | REFRESH | SET | CONNECT | TRAIN | RUN
     | PREDICT | REGISTER | UNREGISTER | INCLUDE | OPTIONS | WHERE | PARTITIONBY | OVERWRITE
-    | APPEND | ERRORIFEXISTS | IGNORE | INTO
+    | APPEND | ERRORIFEXISTS | IGNORE | INTO | EVALUATE
     ;
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +207,7 @@ CONNECT       : 'connect';
 TRAIN         : 'train';
 RUN           : 'run';
 PREDICT       : 'predict';
+EVALUATE      : 'evaluate';
 REGISTER      : 'register';
 UNREGISTER    : 'unregister';
 INCLUDE       : 'include';

@@ -129,6 +129,11 @@ class PredictStatement(ModelStatement):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class EvaluateStatement(ModelStatement):
+    """`evaluate <table> as <Algorithm>.`modelPath` [where …] [as <outTable>]`: metrics."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RegisterStatement(Statement):
     """`register <Algorithm>.`modelPath` as <function> [options …]`."""
 
@@ -182,6 +187,7 @@ STATEMENT_TYPES: tuple[type[Statement], ...] = (
     TrainStatement,
     RunStatement,
     PredictStatement,
+    EvaluateStatement,
     RegisterStatement,
     UnregisterStatement,
     IncludeStatement,

@@ -30,6 +30,7 @@ MODEL_STATEMENTS: dict[str, type[ast.ModelStatement]] = {
     "train": ast.TrainStatement,
     "run": ast.RunStatement,
     "predict": ast.PredictStatement,
+    "evaluate": ast.EvaluateStatement,
 }
 S = TypeVar("S", bound=ast.Statement)
 QUOTED_TOKENS = {MLSQLLexer.STRING, MLSQLLexer.BLOCK_STRING, MLSQLLexer.BACKQUOTED_IDENTIFIER}
@@ -51,6 +52,24 @@ def syntax_tree(text: str, source: str | None = None) -> tuple[Any, list[ErrorDe
     details = sorted(collector.details, key=lambda d: (d.line or 0, d.column or 0))
     details = blame_runaway_string(details, stream.tokens, MLSQLLexer.STRING, collector)
     return tree, details
+
+
+def lexical_tokens(text: str) -> list[tuple[str, str]]:
+    """`(symbolic name, text)` of every token on the default channel, EOF left out."""
+    lexer = MLSQLLexer(InputStream(text))
+    lexer.removeErrorListeners()
+    names = MLSQLLexer.symbolicNames
+    return [
+        (names[t.type], t.text)
+        for t in lexer.getAllTokens()
+        if t.channel == Token.DEFAULT_CHANNEL and 0 < t.type < len(names)
+    ]
+
+
+def keywords() -> list[str]:
+    """The grammar's keyword literals (`'load'` → `load`), in vocabulary order."""
+    literals = (name.strip("'") for name in MLSQLLexer.literalNames)
+    return [word for word in literals if word.isalpha()]
 
 
 def build(tree: Any, text: str, source: str | None = None) -> ast.Script:

@@ -25,6 +25,7 @@ STATEMENT_VERBS: dict[str, str] = {
     "TRAIN": "train",
     "RUN": "run",
     "PREDICT": "predict",
+    "EVALUATE": "evaluate",
     "REGISTER": "register",
     "UNREGISTER": "unregister",
     "INCLUDE": "include",

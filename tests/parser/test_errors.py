@@ -30,8 +30,8 @@ CASES = [
     (
         "selec * from t as x;",
         "unknown statement 'selec' (did you mean 'select'?); expected one of load, save, select, "
-        "insert, create, drop, refresh, set, connect, train, run, predict, register, unregister, "
-        "include or !command",
+        "insert, create, drop, refresh, set, connect, train, run, predict, evaluate, register, "
+        "unregister, include or !command",
         1,
         0,
         "selec",

@@ -157,6 +157,16 @@ CASES: list[tuple[str, ast.Statement]] = [
             table="data", algorithm="RandomForest", path="/m", output="predictions"
         ),
     ),
+    (
+        'evaluate t as RandomForest.`/models/x` where version="3" as m',
+        ast.EvaluateStatement(
+            table="t",
+            algorithm="RandomForest",
+            path="/models/x",
+            options=(ast.Option(key="version", value="3"),),
+            output="m",
+        ),
+    ),
     # register / unregister
     (
         "register RandomForest.`/m` as rf_predict",

@@ -10,7 +10,7 @@ else:
 
 def serializedATN():
     return [
-        4,1,44,281,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
+        4,1,45,281,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
         6,2,7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,
         2,14,7,14,2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,
         7,20,2,21,7,21,2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,
@@ -34,8 +34,8 @@ def serializedATN():
         5,29,266,8,29,10,29,12,29,269,9,29,1,30,1,30,3,30,273,8,30,1,31,
         1,31,3,31,277,8,31,1,32,1,32,1,32,0,0,33,0,2,4,6,8,10,12,14,16,18,
         20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,
-        64,0,8,1,0,27,30,1,0,1,1,1,0,12,15,1,0,18,20,2,0,6,6,8,8,1,0,24,
-        25,1,0,32,33,1,0,8,30,287,0,67,1,0,0,0,2,91,1,0,0,0,4,93,1,0,0,0,
+        64,0,8,1,0,28,31,1,0,1,1,1,0,12,15,1,0,18,21,2,0,6,6,8,8,1,0,25,
+        26,1,0,33,34,1,0,8,31,287,0,67,1,0,0,0,2,91,1,0,0,0,4,93,1,0,0,0,
         6,103,1,0,0,0,8,118,1,0,0,0,10,120,1,0,0,0,12,129,1,0,0,0,14,139,
         1,0,0,0,16,146,1,0,0,0,18,153,1,0,0,0,20,162,1,0,0,0,22,164,1,0,
         0,0,24,172,1,0,0,0,26,174,1,0,0,0,28,187,1,0,0,0,30,189,1,0,0,0,
@@ -59,7 +59,7 @@ def serializedATN():
         6,0,0,109,110,3,48,24,0,110,111,5,2,0,0,111,113,3,46,23,0,112,114,
         3,38,19,0,113,112,1,0,0,0,113,114,1,0,0,0,114,116,1,0,0,0,115,117,
         3,10,5,0,116,115,1,0,0,0,116,117,1,0,0,0,117,7,1,0,0,0,118,119,7,
-        0,0,0,119,9,1,0,0,0,120,121,5,26,0,0,121,126,3,56,28,0,122,123,5,
+        0,0,0,119,9,1,0,0,0,120,121,5,27,0,0,121,126,3,56,28,0,122,123,5,
         4,0,0,123,125,3,56,28,0,124,122,1,0,0,0,125,128,1,0,0,0,126,124,
         1,0,0,0,126,127,1,0,0,0,127,11,1,0,0,0,128,126,1,0,0,0,129,133,5,
         11,0,0,130,132,8,1,0,0,131,130,1,0,0,0,132,135,1,0,0,0,133,131,1,
@@ -69,7 +69,7 @@ def serializedATN():
         0,0,0,144,15,1,0,0,0,145,143,1,0,0,0,146,147,5,16,0,0,147,148,3,
         18,9,0,148,149,5,3,0,0,149,151,3,20,10,0,150,152,3,38,19,0,151,150,
         1,0,0,0,151,152,1,0,0,0,152,17,1,0,0,0,153,154,3,58,29,0,154,19,
-        1,0,0,0,155,163,5,33,0,0,156,163,5,32,0,0,157,163,5,35,0,0,158,160,
+        1,0,0,0,155,163,5,34,0,0,156,163,5,33,0,0,157,163,5,36,0,0,158,160,
         5,5,0,0,159,158,1,0,0,0,159,160,1,0,0,0,160,161,1,0,0,0,161,163,
         3,58,29,0,162,155,1,0,0,0,162,156,1,0,0,0,162,157,1,0,0,0,162,159,
         1,0,0,0,163,21,1,0,0,0,164,165,5,17,0,0,165,167,3,48,24,0,166,168,
@@ -79,22 +79,22 @@ def serializedATN():
         3,50,25,0,178,179,5,2,0,0,179,181,3,46,23,0,180,182,3,38,19,0,181,
         180,1,0,0,0,181,182,1,0,0,0,182,185,1,0,0,0,183,184,5,6,0,0,184,
         186,3,28,14,0,185,183,1,0,0,0,185,186,1,0,0,0,186,27,1,0,0,0,187,
-        188,3,52,26,0,188,29,1,0,0,0,189,190,5,21,0,0,190,191,3,50,25,0,
+        188,3,52,26,0,188,29,1,0,0,0,189,190,5,22,0,0,190,191,3,50,25,0,
         191,192,5,2,0,0,192,193,3,46,23,0,193,194,5,6,0,0,194,196,3,54,27,
         0,195,197,3,38,19,0,196,195,1,0,0,0,196,197,1,0,0,0,197,31,1,0,0,
-        0,198,204,5,22,0,0,199,200,3,50,25,0,200,201,5,2,0,0,201,202,3,46,
+        0,198,204,5,23,0,0,199,200,3,50,25,0,200,201,5,2,0,0,201,202,3,46,
         23,0,202,203,5,6,0,0,203,205,1,0,0,0,204,199,1,0,0,0,204,205,1,0,
-        0,0,205,206,1,0,0,0,206,207,3,54,27,0,207,33,1,0,0,0,208,209,5,23,
+        0,0,205,206,1,0,0,0,206,207,3,54,27,0,207,33,1,0,0,0,208,209,5,24,
         0,0,209,210,3,48,24,0,210,211,5,2,0,0,211,213,3,46,23,0,212,214,
         3,38,19,0,213,212,1,0,0,0,213,214,1,0,0,0,214,35,1,0,0,0,215,219,
-        5,31,0,0,216,218,8,1,0,0,217,216,1,0,0,0,218,221,1,0,0,0,219,217,
+        5,32,0,0,216,218,8,1,0,0,217,216,1,0,0,0,218,221,1,0,0,0,219,217,
         1,0,0,0,219,220,1,0,0,0,220,37,1,0,0,0,221,219,1,0,0,0,222,223,7,
         5,0,0,223,228,3,40,20,0,224,225,5,7,0,0,225,227,3,40,20,0,226,224,
         1,0,0,0,227,230,1,0,0,0,228,226,1,0,0,0,228,229,1,0,0,0,229,39,1,
         0,0,0,230,228,1,0,0,0,231,232,3,42,21,0,232,233,5,3,0,0,233,234,
         3,44,22,0,234,41,1,0,0,0,235,236,3,58,29,0,236,43,1,0,0,0,237,238,
-        7,6,0,0,238,45,1,0,0,0,239,251,5,34,0,0,240,251,5,33,0,0,241,251,
-        5,35,0,0,242,247,3,62,31,0,243,244,5,2,0,0,244,246,3,62,31,0,245,
+        7,6,0,0,238,45,1,0,0,0,239,251,5,35,0,0,240,251,5,34,0,0,241,251,
+        5,36,0,0,242,247,3,62,31,0,243,244,5,2,0,0,244,246,3,62,31,0,245,
         243,1,0,0,0,246,249,1,0,0,0,247,245,1,0,0,0,247,248,1,0,0,0,248,
         251,1,0,0,0,249,247,1,0,0,0,250,239,1,0,0,0,250,240,1,0,0,0,250,
         241,1,0,0,0,250,242,1,0,0,0,251,47,1,0,0,0,252,253,3,60,30,0,253,
@@ -102,8 +102,8 @@ def serializedATN():
         53,1,0,0,0,258,259,3,60,30,0,259,55,1,0,0,0,260,261,3,60,30,0,261,
         57,1,0,0,0,262,267,3,60,30,0,263,264,5,2,0,0,264,266,3,60,30,0,265,
         263,1,0,0,0,266,269,1,0,0,0,267,265,1,0,0,0,267,268,1,0,0,0,268,
-        59,1,0,0,0,269,267,1,0,0,0,270,273,3,62,31,0,271,273,5,34,0,0,272,
-        270,1,0,0,0,272,271,1,0,0,0,273,61,1,0,0,0,274,277,5,36,0,0,275,
+        59,1,0,0,0,269,267,1,0,0,0,270,273,3,62,31,0,271,273,5,35,0,0,272,
+        270,1,0,0,0,272,271,1,0,0,0,273,61,1,0,0,0,274,277,5,37,0,0,275,
         277,3,64,32,0,276,274,1,0,0,0,276,275,1,0,0,0,277,63,1,0,0,0,278,
         279,7,7,0,0,279,65,1,0,0,0,27,67,71,75,91,98,105,113,116,126,133,
         143,151,159,162,167,181,185,196,204,213,219,228,247,250,267,272,
@@ -123,17 +123,17 @@ class MLSQLParser ( Parser ):
     literalNames = [ "<INVALID>", "';'", "'.'", "'='", "','", "'-'", "'as'", 
                      "'and'", "'into'", "'load'", "'save'", "'select'", 
                      "'insert'", "'create'", "'drop'", "'refresh'", "'set'", 
-                     "'connect'", "'train'", "'run'", "'predict'", "'register'", 
-                     "'unregister'", "'include'", "'options'", "'where'", 
-                     "'partitionBy'", "'overwrite'", "'append'", "'errorIfExists'", 
-                     "'ignore'" ]
+                     "'connect'", "'train'", "'run'", "'predict'", "'evaluate'", 
+                     "'register'", "'unregister'", "'include'", "'options'", 
+                     "'where'", "'partitionBy'", "'overwrite'", "'append'", 
+                     "'errorIfExists'", "'ignore'" ]
 
     symbolicNames = [ "<INVALID>", "SEMI", "DOT", "EQ", "COMMA", "MINUS", 
                       "AS", "AND", "INTO", "LOAD", "SAVE", "SELECT", "INSERT", 
                       "CREATE", "DROP", "REFRESH", "SET", "CONNECT", "TRAIN", 
-                      "RUN", "PREDICT", "REGISTER", "UNREGISTER", "INCLUDE", 
-                      "OPTIONS", "WHERE", "PARTITIONBY", "OVERWRITE", "APPEND", 
-                      "ERRORIFEXISTS", "IGNORE", "COMMAND", "BLOCK_STRING", 
+                      "RUN", "PREDICT", "EVALUATE", "REGISTER", "UNREGISTER", 
+                      "INCLUDE", "OPTIONS", "WHERE", "PARTITIONBY", "OVERWRITE", 
+                      "APPEND", "ERRORIFEXISTS", "IGNORE", "COMMAND", "BLOCK_STRING", 
                       "STRING", "BACKQUOTED_IDENTIFIER", "VAR_REF", "IDENTIFIER", 
                       "LINE_COMMENT", "BLOCK_COMMENT", "WS", "UNTERMINATED_BLOCK_STRING", 
                       "UNTERMINATED_STRING", "UNTERMINATED_BACKQUOTE", "UNTERMINATED_COMMENT", 
@@ -204,30 +204,31 @@ class MLSQLParser ( Parser ):
     TRAIN=18
     RUN=19
     PREDICT=20
-    REGISTER=21
-    UNREGISTER=22
-    INCLUDE=23
-    OPTIONS=24
-    WHERE=25
-    PARTITIONBY=26
-    OVERWRITE=27
-    APPEND=28
-    ERRORIFEXISTS=29
-    IGNORE=30
-    COMMAND=31
-    BLOCK_STRING=32
-    STRING=33
-    BACKQUOTED_IDENTIFIER=34
-    VAR_REF=35
-    IDENTIFIER=36
-    LINE_COMMENT=37
-    BLOCK_COMMENT=38
-    WS=39
-    UNTERMINATED_BLOCK_STRING=40
-    UNTERMINATED_STRING=41
-    UNTERMINATED_BACKQUOTE=42
-    UNTERMINATED_COMMENT=43
-    UNRECOGNIZED=44
+    EVALUATE=21
+    REGISTER=22
+    UNREGISTER=23
+    INCLUDE=24
+    OPTIONS=25
+    WHERE=26
+    PARTITIONBY=27
+    OVERWRITE=28
+    APPEND=29
+    ERRORIFEXISTS=30
+    IGNORE=31
+    COMMAND=32
+    BLOCK_STRING=33
+    STRING=34
+    BACKQUOTED_IDENTIFIER=35
+    VAR_REF=36
+    IDENTIFIER=37
+    LINE_COMMENT=38
+    BLOCK_COMMENT=39
+    WS=40
+    UNTERMINATED_BLOCK_STRING=41
+    UNTERMINATED_STRING=42
+    UNTERMINATED_BACKQUOTE=43
+    UNTERMINATED_COMMENT=44
+    UNRECOGNIZED=45
 
     def __init__(self, input:TokenStream, output:TextIO = sys.stdout):
         super().__init__(input, output)
@@ -283,7 +284,7 @@ class MLSQLParser ( Parser ):
             self.state = 67
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if (((_la) & ~0x3f) == 0 and ((1 << _la) & 2164260352) != 0):
+            if (((_la) & ~0x3f) == 0 and ((1 << _la) & 4328521216) != 0):
                 self.state = 66
                 self.statement()
 
@@ -297,7 +298,7 @@ class MLSQLParser ( Parser ):
                 self.state = 71
                 self._errHandler.sync(self)
                 _la = self._input.LA(1)
-                if (((_la) & ~0x3f) == 0 and ((1 << _la) & 2164260352) != 0):
+                if (((_la) & ~0x3f) == 0 and ((1 << _la) & 4328521216) != 0):
                     self.state = 70
                     self.statement()
 
@@ -418,27 +419,27 @@ class MLSQLParser ( Parser ):
                 self.state = 85
                 self.connectStatement()
                 pass
-            elif token in [18, 19, 20]:
+            elif token in [18, 19, 20, 21]:
                 self.enterOuterAlt(localctx, 7)
                 self.state = 86
                 self.modelStatement()
                 pass
-            elif token in [21]:
+            elif token in [22]:
                 self.enterOuterAlt(localctx, 8)
                 self.state = 87
                 self.registerStatement()
                 pass
-            elif token in [22]:
+            elif token in [23]:
                 self.enterOuterAlt(localctx, 9)
                 self.state = 88
                 self.unregisterStatement()
                 pass
-            elif token in [23]:
+            elif token in [24]:
                 self.enterOuterAlt(localctx, 10)
                 self.state = 89
                 self.includeStatement()
                 pass
-            elif token in [31]:
+            elif token in [32]:
                 self.enterOuterAlt(localctx, 11)
                 self.state = 90
                 self.commandStatement()
@@ -517,7 +518,7 @@ class MLSQLParser ( Parser ):
             self.state = 98
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==24 or _la==25:
+            if _la==25 or _la==26:
                 self.state = 97
                 self.optionsClause()
 
@@ -617,7 +618,7 @@ class MLSQLParser ( Parser ):
             self.state = 113
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==24 or _la==25:
+            if _la==25 or _la==26:
                 self.state = 112
                 self.optionsClause()
 
@@ -625,7 +626,7 @@ class MLSQLParser ( Parser ):
             self.state = 116
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==26:
+            if _la==27:
                 self.state = 115
                 self.partitionClause()
 
@@ -679,7 +680,7 @@ class MLSQLParser ( Parser ):
             self.enterOuterAlt(localctx, 1)
             self.state = 118
             _la = self._input.LA(1)
-            if not((((_la) & ~0x3f) == 0 and ((1 << _la) & 2013265920) != 0)):
+            if not((((_la) & ~0x3f) == 0 and ((1 << _la) & 4026531840) != 0)):
                 self._errHandler.recoverInline(self)
             else:
                 self._errHandler.reportMatch(self)
@@ -887,7 +888,7 @@ class MLSQLParser ( Parser ):
             self.state = 143
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            while (((_la) & ~0x3f) == 0 and ((1 << _la) & 35184372088828) != 0):
+            while (((_la) & ~0x3f) == 0 and ((1 << _la) & 70368744177660) != 0):
                 self.state = 140
                 _la = self._input.LA(1)
                 if _la <= 0 or _la==1:
@@ -963,7 +964,7 @@ class MLSQLParser ( Parser ):
             self.state = 151
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==24 or _la==25:
+            if _la==25 or _la==26:
                 self.state = 150
                 self.optionsClause()
 
@@ -1061,22 +1062,22 @@ class MLSQLParser ( Parser ):
             self.state = 162
             self._errHandler.sync(self)
             token = self._input.LA(1)
-            if token in [33]:
+            if token in [34]:
                 self.enterOuterAlt(localctx, 1)
                 self.state = 155
                 self.match(MLSQLParser.STRING)
                 pass
-            elif token in [32]:
+            elif token in [33]:
                 self.enterOuterAlt(localctx, 2)
                 self.state = 156
                 self.match(MLSQLParser.BLOCK_STRING)
                 pass
-            elif token in [35]:
+            elif token in [36]:
                 self.enterOuterAlt(localctx, 3)
                 self.state = 157
                 self.match(MLSQLParser.VAR_REF)
                 pass
-            elif token in [5, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 34, 36]:
+            elif token in [5, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 35, 37]:
                 self.enterOuterAlt(localctx, 4)
                 self.state = 159
                 self._errHandler.sync(self)
@@ -1152,7 +1153,7 @@ class MLSQLParser ( Parser ):
             self.state = 167
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==24 or _la==25:
+            if _la==25 or _la==26:
                 self.state = 166
                 self.optionsClause()
 
@@ -1241,6 +1242,9 @@ class MLSQLParser ( Parser ):
         def PREDICT(self):
             return self.getToken(MLSQLParser.PREDICT, 0)
 
+        def EVALUATE(self):
+            return self.getToken(MLSQLParser.EVALUATE, 0)
+
         def AS(self, i:int=None):
             if i is None:
                 return self.getTokens(MLSQLParser.AS)
@@ -1279,7 +1283,7 @@ class MLSQLParser ( Parser ):
             self.enterOuterAlt(localctx, 1)
             self.state = 174
             _la = self._input.LA(1)
-            if not((((_la) & ~0x3f) == 0 and ((1 << _la) & 1835008) != 0)):
+            if not((((_la) & ~0x3f) == 0 and ((1 << _la) & 3932160) != 0)):
                 self._errHandler.recoverInline(self)
             else:
                 self._errHandler.reportMatch(self)
@@ -1302,7 +1306,7 @@ class MLSQLParser ( Parser ):
             self.state = 181
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==24 or _la==25:
+            if _la==25 or _la==26:
                 self.state = 180
                 self.optionsClause()
 
@@ -1432,7 +1436,7 @@ class MLSQLParser ( Parser ):
             self.state = 196
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==24 or _la==25:
+            if _la==25 or _la==26:
                 self.state = 195
                 self.optionsClause()
 
@@ -1574,7 +1578,7 @@ class MLSQLParser ( Parser ):
             self.state = 213
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            if _la==24 or _la==25:
+            if _la==25 or _la==26:
                 self.state = 212
                 self.optionsClause()
 
@@ -1628,7 +1632,7 @@ class MLSQLParser ( Parser ):
             self.state = 219
             self._errHandler.sync(self)
             _la = self._input.LA(1)
-            while (((_la) & ~0x3f) == 0 and ((1 << _la) & 35184372088828) != 0):
+            while (((_la) & ~0x3f) == 0 and ((1 << _la) & 70368744177660) != 0):
                 self.state = 216
                 _la = self._input.LA(1)
                 if _la <= 0 or _la==1:
@@ -1696,7 +1700,7 @@ class MLSQLParser ( Parser ):
             self.enterOuterAlt(localctx, 1)
             self.state = 222
             _la = self._input.LA(1)
-            if not(_la==24 or _la==25):
+            if not(_la==25 or _la==26):
                 self._errHandler.recoverInline(self)
             else:
                 self._errHandler.reportMatch(self)
@@ -1849,7 +1853,7 @@ class MLSQLParser ( Parser ):
             self.enterOuterAlt(localctx, 1)
             self.state = 237
             _la = self._input.LA(1)
-            if not(_la==32 or _la==33):
+            if not(_la==33 or _la==34):
                 self._errHandler.recoverInline(self)
             else:
                 self._errHandler.reportMatch(self)
@@ -1913,22 +1917,22 @@ class MLSQLParser ( Parser ):
             self.state = 250
             self._errHandler.sync(self)
             token = self._input.LA(1)
-            if token in [34]:
+            if token in [35]:
                 self.enterOuterAlt(localctx, 1)
                 self.state = 239
                 self.match(MLSQLParser.BACKQUOTED_IDENTIFIER)
                 pass
-            elif token in [33]:
+            elif token in [34]:
                 self.enterOuterAlt(localctx, 2)
                 self.state = 240
                 self.match(MLSQLParser.STRING)
                 pass
-            elif token in [35]:
+            elif token in [36]:
                 self.enterOuterAlt(localctx, 3)
                 self.state = 241
                 self.match(MLSQLParser.VAR_REF)
                 pass
-            elif token in [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 36]:
+            elif token in [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 37]:
                 self.enterOuterAlt(localctx, 4)
                 self.state = 242
                 self.bareName()
@@ -2253,12 +2257,12 @@ class MLSQLParser ( Parser ):
             self.state = 272
             self._errHandler.sync(self)
             token = self._input.LA(1)
-            if token in [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 36]:
+            if token in [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 37]:
                 self.enterOuterAlt(localctx, 1)
                 self.state = 270
                 self.bareName()
                 pass
-            elif token in [34]:
+            elif token in [35]:
                 self.enterOuterAlt(localctx, 2)
                 self.state = 271
                 self.match(MLSQLParser.BACKQUOTED_IDENTIFIER)
@@ -2309,12 +2313,12 @@ class MLSQLParser ( Parser ):
             self.state = 276
             self._errHandler.sync(self)
             token = self._input.LA(1)
-            if token in [36]:
+            if token in [37]:
                 self.enterOuterAlt(localctx, 1)
                 self.state = 274
                 self.match(MLSQLParser.IDENTIFIER)
                 pass
-            elif token in [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]:
+            elif token in [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]:
                 self.enterOuterAlt(localctx, 2)
                 self.state = 275
                 self.nonReserved()
@@ -2407,6 +2411,9 @@ class MLSQLParser ( Parser ):
         def INTO(self):
             return self.getToken(MLSQLParser.INTO, 0)
 
+        def EVALUATE(self):
+            return self.getToken(MLSQLParser.EVALUATE, 0)
+
         def getRuleIndex(self):
             return MLSQLParser.RULE_nonReserved
 
@@ -2428,7 +2435,7 @@ class MLSQLParser ( Parser ):
             self.enterOuterAlt(localctx, 1)
             self.state = 278
             _la = self._input.LA(1)
-            if not((((_la) & ~0x3f) == 0 and ((1 << _la) & 2147483392) != 0)):
+            if not((((_la) & ~0x3f) == 0 and ((1 << _la) & 4294967040) != 0)):
                 self._errHandler.recoverInline(self)
             else:
                 self._errHandler.reportMatch(self)

@@ -109,6 +109,13 @@ class ServerSettings(BaseModel):
     max_queued_jobs: int = 100
 
 
+class CliSettings(BaseModel):
+    """The command line: a default `mlsql serve` that `mlsql run`/`shell` send scripts to."""
+
+    server: str = ""  # e.g. http://127.0.0.1:9003; empty = run locally (`--local` forces it)
+    token: str = ""  # sent as `Authorization: Bearer`; `--token` / MLSQL_TOKEN override it
+
+
 class ServedModelSettings(BaseModel):
     """A model served from start-up (`[serving.models.<name>]`), as `register` would make it."""
 
@@ -150,6 +157,7 @@ class Config(BaseSettings):
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     serving: ServingSettings = Field(default_factory=ServingSettings)
+    cli: CliSettings = Field(default_factory=CliSettings)
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Config:

@@ -65,7 +65,8 @@ class ScriptRequest(_Camel):
     include_schema: bool = Field(
         False,
         alias="includeSchema",
-        description='Return `{"schema": <Spark schema JSON>, "data": [rows]}` instead of rows.',
+        description='Return `{"schema": <Spark schema JSON>, "data": [rows], "table": <view name>}` '
+        "instead of rows.",
     )
     output_size: int = Field(
         DEFAULT_OUTPUT_SIZE,

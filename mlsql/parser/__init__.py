@@ -10,7 +10,7 @@ from __future__ import annotations
 from mlsql.errors import ErrorDetail, ScriptSyntaxError, Span
 from mlsql.parser import ast
 
-__all__ = ["ScriptSyntaxError", "ast", "check", "parse"]
+__all__ = ["ScriptSyntaxError", "ast", "check", "keywords", "parse", "tokens"]
 
 
 def parse(text: str, source: str | None = None) -> ast.Script:
@@ -39,6 +39,21 @@ def check(text: str, source: str | None = None) -> list[ErrorDetail]:
     from mlsql.parser import builder
 
     return builder.syntax_tree(text, source)[1]
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    """`(token type, text)` of the script's tokens, comments and white space left out (an
+    unclosed string or comment is one `UNTERMINATED_*` token running to the end)."""
+    from mlsql.parser import builder
+
+    return builder.lexical_tokens(text)
+
+
+def keywords() -> list[str]:
+    """The grammar's keywords (`load`, `train`, `options`, `partitionBy`, …)."""
+    from mlsql.parser import builder
+
+    return builder.keywords()
 
 
 def syntax_error(details: list[ErrorDetail]) -> ScriptSyntaxError:

@@ -38,7 +38,7 @@ def execute(engine: Engine, record: ServerJob) -> Outcome:
         rows = result.rows(req.row_limit())
         body: Any = rows
         if req.include_schema:
-            body = {"schema": result.schema_json(), "data": rows}
+            body = {"schema": result.schema_json(), "data": rows, "table": result.name}
         return Outcome("succeeded", body=None if req.silence else body, rows=len(rows))
     except Exception as err:  # the face: every failure is reported, none escapes
         return failure(err, record.job)

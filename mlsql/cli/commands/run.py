@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from mlsql.cli.options import add_engine_options, engine_from_args, parse_sets, read_script
+from mlsql.cli.remote import add_remote_options, remote_from_args
 from mlsql.engine.result import RENDERERS
 
 
@@ -17,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--output", "-o", choices=sorted(RENDERERS), default="table")
     parser.add_argument("--limit", type=int, default=20, help="rows to print (default 20; 0 = all)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    add_remote_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -27,6 +29,11 @@ def run(args: argparse.Namespace) -> int:
     from mlsql.engine import Job
     from mlsql.errors import CancelledError
 
+    remote = remote_from_args(args)
+    if remote is not None:
+        from mlsql.cli.remote import run_remotely
+
+        return run_remotely(remote, args)
     engine = engine_from_args(args)
     job = Job(name=args.script)
     printer = None if args.quiet else ProgressPrinter(sys.stderr)

@@ -17,4 +17,10 @@ for folder, name in MAPPED.items():
         packages.append(f"{name}.{sub}")
         package_dir[f"{name}.{sub}"] = f"{folder}/{sub.replace('.', '/')}"
 
+# conf/ (mlsql.toml, the Kafka and Spark logging templates, the Maven files) ships as the package
+# data of mlsql.conf, so a non-editable install finds it (mlsql/config.py::conf_file).
+CONF = {"mlsql.conf": "conf", "mlsql.conf.kafka": "conf/kafka", "mlsql.conf.maven": "conf/maven"}
+packages.extend(CONF)
+package_dir.update(CONF)
+
 setup(packages=packages, package_dir=package_dir)

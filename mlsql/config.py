@@ -16,7 +16,20 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONF_FILE = PROJECT_ROOT / "conf" / "mlsql.toml"
+
+
+def conf_file(*parts: str) -> Path:
+    """A file or folder of `conf/`: the source tree's when it exists (a checkout, an editable
+    install), else the installed package data `mlsql/conf/` (found through importlib.resources)."""
+    local = PROJECT_ROOT.joinpath("conf", *parts)
+    if local.exists():
+        return local
+    from importlib.resources import files
+
+    return Path(str(files("mlsql").joinpath("conf", *parts)))
+
+
+DEFAULT_CONF_FILE = conf_file("mlsql.toml")
 
 
 def _default_jars_dir() -> Path:

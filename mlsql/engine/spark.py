@@ -6,10 +6,10 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from mlsql.config import PROJECT_ROOT, Config
+from mlsql.config import Config, conf_file
 
 # Spark's JVM logging: warnings and errors of Spark itself only, no start-up chatter.
-LOG4J_CONF = PROJECT_ROOT / "conf" / "log4j2-spark.properties"
+LOG4J_CONF = conf_file("log4j2-spark.properties")
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

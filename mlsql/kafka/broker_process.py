@@ -14,10 +14,10 @@ import time
 import uuid
 from pathlib import Path
 
-from mlsql.config import PROJECT_ROOT, Config
+from mlsql.config import Config, conf_file
 from mlsql.errors import KafkaError
 
-CONF_DIR = PROJECT_ROOT / "conf" / "kafka"
+CONF_DIR = conf_file("kafka")  # package data in a non-editable install
 # Overridable like Kafka's own scripts, through KAFKA_HEAP_OPTS / KAFKA_JVM_PERFORMANCE_OPTS.
 HEAP_OPTIONS = "-Xms256m -Xmx1g"
 # Measured on 160 MB of 1 MB Arrow messages (5 rounds of write + read, 2 cores): with G1's

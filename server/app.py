@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mlsql.errors import MLSQLError
 
 from .api.docs_assets import add_local_docs
-from .api.routes import console, health, jobs, metrics, models, predict, scripts
+from .api.routes import console, health, jobs, metrics, model_cards, models, predict, scripts
 from .core.config import resolve_config
 from .core.limits import BodySizeLimit
 from .core.runtime import ServerRuntime
@@ -81,7 +81,7 @@ def create_app(
     app.state.runtime = runtime
     app.add_middleware(BodySizeLimit, max_bytes=config.settings.max_request_bytes)
     _add_error_handlers(app)
-    for module in (scripts, jobs, health, console):
+    for module in (scripts, jobs, health, console, model_cards):
         app.include_router(module.router)
     for module in (predict, models, metrics):  # model serving (mlsql.server.serving)
         app.include_router(module.router)

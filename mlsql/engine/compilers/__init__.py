@@ -31,6 +31,7 @@ COMPILER_MODULES = (
     "train",
     "register",
     "run",
+    "evaluate",
 )
 _loaded = False
 

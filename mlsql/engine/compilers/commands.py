@@ -56,6 +56,10 @@ def _desc(stmt: CommandStatement, ctx: RunContext) -> Table:
         raise ctx.error(AnalysisError, "`!desc` needs a table name: `!desc <table>;`", stmt)
     from mlsql.engine.compilers.register import describe_model_table
 
+    if stmt.args[0].lower() == "model" and len(stmt.args) > 1:  # `!desc model `path``: its card
+        from mlsql.engine.compilers.card import model_card_table
+
+        return model_card_table(stmt, ctx)
     model = describe_model_table(stmt, ctx)  # a model function or path: its signature
     if model is not None:
         return model

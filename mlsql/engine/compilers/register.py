@@ -99,10 +99,16 @@ def compile_predict(stmt: PredictStatement, ctx: RunContext) -> Table:
             f"table '{stmt.table}' lacks the model's feature column(s): {', '.join(missing)}",
             stmt,
         )
-    result = df.withColumn(
-        "__prediction", spark_udf(fn)(*[F.col(f"`{c}`") for c in fn.feature_columns])
-    )
-    result = result.select(*[F.col(f"`{c}`") for c in df.columns], "__prediction.*")
+    explain = options_dict(stmt.options).get("explain")
+    if explain is not None:  # per-row contributions (mlsql.models.insight.contributions)
+        from mlsql.engine.compilers.explain import explain_predict
+
+        result = explain_predict(stmt, ctx, fn, df, explain)
+    else:
+        result = df.withColumn(
+            "__prediction", spark_udf(fn)(*[F.col(f"`{c}`") for c in fn.feature_columns])
+        )
+        result = result.select(*[F.col(f"`{c}`") for c in df.columns], "__prediction.*")
     if stmt.output:
         result.createOrReplaceTempView(stmt.output)
     return Table(df=result, name=stmt.output)

@@ -150,7 +150,7 @@ def _train(sandbox: Sandbox, stmt: ast.ModelStatement, ctx: RunContext) -> None:
 
 
 def _model(sandbox: Sandbox, stmt: Any, ctx: RunContext) -> None:
-    """register/predict: a model whose loader runs user code needs the grant."""
+    """register/predict/evaluate: a model whose loader runs user code needs the grant."""
     sandbox.check_path(stmt.path, "model path")
     if not sandbox.restricted:
         return
@@ -194,6 +194,7 @@ STATEMENT_CHECKS: dict[type, Check] = {
     ast.RunStatement: _train,
     ast.RegisterStatement: _model,
     ast.PredictStatement: _model,
+    ast.EvaluateStatement: _model,
     ast.IncludeStatement: _include,
     ast.CommandStatement: _command_stmt,
 }

@@ -87,7 +87,8 @@ def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
         with ProgressListener(ctx.job, topics.bootstrap, topics.progress):
             _run_plan(ctx, stmt, plan, feed, store, stagings)
         ctx.job.check()  # a kill during the worker jobs must not publish
-        published = _publish(store, plan, opts.keep_version)
+        lineage = _lineage(stmt, df, opts.evaluate_table)
+        published = _publish(store, plan, opts.keep_version, lineage)
     finally:
         _cleanup(topics, stagings)
     return _table(ctx, stmt, plan, published)
@@ -224,12 +225,25 @@ def _raise_failed(ctx: RunContext, stmt: TrainStatement, failed: list[TrialResul
     )
 
 
-def _publish(store: ModelStore, plan: Plan, keep_version: bool) -> table.Published:
-    """Publishes every configuration's last successful model, in group order."""
+def _lineage(stmt: TrainStatement, df: DataFrame, evaluate_table: str | None) -> dict[str, Any]:
+    """The statement's text and source tables, for the model card (mlsql.models.insight)."""
+    from mlsql.models.insight.lineage import lineage_of, table_files
+
+    return lineage_of(stmt.text, [stmt.table, evaluate_table or ""], table_files(df))
+
+
+def _publish(
+    store: ModelStore, plan: Plan, keep_version: bool, lineage: dict[str, Any] | None = None
+) -> table.Published:
+    """Publishes every configuration's last successful model, in group order (with lineage)."""
+    from mlsql.models.insight.lineage import record_lineage
+
     versions: dict[int, int] = {}
     for group in sorted(plan.history):
         last = plan.history[group].last
         if last is not None and last.ok and last.staging_dir:
+            if lineage is not None:
+                record_lineage(Path(last.staging_dir), lineage, last.seconds)
             versions[group] = store.publish(Path(last.staging_dir), keep_version)
     return table.Published(versions, str(store.path), _best_group(plan.history))
 

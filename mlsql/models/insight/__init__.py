@@ -1,0 +1,1 @@
+"""Model insight: scoring a model on new rows from mergeable statistics (`scoring`)."""

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pexpect
 import pytest
 
 from mlsql.server.process import ServerProcess
@@ -127,3 +128,24 @@ def test_ctrl_c_kills_the_remote_job(server: ServerProcess, tmp_path: Path) -> N
         jobs = client.get("/jobs", params={"limit": 1}).json()["jobs"]
         assert jobs[0]["status"] == "cancelled"
         assert client.get("/runningjobs").json() == {}
+
+
+def test_shell_on_the_server_keeps_the_owner_session(server: ServerProcess, tmp_path: Path) -> None:
+    from tests.cli.test_shell import PROMPT, spawn_shell
+
+    shell = spawn_shell(tmp_path, "--server", server.url, "--token", TOKEN)
+    try:
+        shell.send('set color = "teal";\r')
+        shell.expect(PROMPT)
+        shell.send("select '${color}' as c as remote_tab;\r")
+        shell.expect(r"│ teal\s*│")
+        shell.expect(PROMPT)
+        shell.send("select c from remote_t\t as again;\r")  # the server session's table
+        shell.expect(r"again")
+        shell.expect(r"│ teal\s*│")
+        shell.expect(PROMPT)
+        shell.sendeof()
+        shell.expect(pexpect.EOF)
+    finally:
+        shell.close(force=True)
+    assert shell.exitstatus == 0

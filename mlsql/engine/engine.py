@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from mlsql.kafka.broker import EmbeddedBroker
 
 
-
 class JobRegistry:
     """The jobs running in this engine (thread-safe)."""
 

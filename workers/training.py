@@ -191,6 +191,10 @@ def _evaluate(
         metrics, rows, loss, kind = evaluate_with_loss(model, training_part(ctx)(), seed)
         evaluated_on = "training"
     meta.extra["evaluation_rows"] = rows
+    if outcome.task == "regression" and evaluated_on != "training":  # held-out rows only
+        from mlsql.models.insight.conformal import calibrate
+
+        meta.extra["conformal"] = calibrate(model, outcome.evaluation())
     result.metrics, result.evaluated_on = {**outcome.metrics, **metrics}, evaluated_on
     result.loss, result.loss_type = loss, kind
 

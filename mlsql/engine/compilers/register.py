@@ -69,6 +69,13 @@ def compile_register(stmt: RegisterStatement, ctx: RunContext) -> None:
         return
     options = options_dict(stmt.options)
     fn = model_function(stmt, ctx, options.get("output", "prediction"))
+    if "confidence" in options:  # struct<prediction, lower, upper> (compilers/confidence.py)
+        from mlsql.engine.compilers.confidence import half_width, interval_function
+
+        udf, fn = interval_function(fn, half_width(stmt, ctx, fn, options["confidence"]))
+        ctx.spark.udf.register(stmt.function, udf)
+        ctx.session.functions[stmt.function] = replace(fn, options=tuple(options.items()))
+        return
     ctx.spark.udf.register(stmt.function, spark_udf(fn))
     ctx.session.functions[stmt.function] = replace(fn, options=tuple(options.items()))
 
@@ -109,6 +116,11 @@ def compile_predict(stmt: PredictStatement, ctx: RunContext) -> Table:
             "__prediction", spark_udf(fn)(*[F.col(f"`{c}`") for c in fn.feature_columns])
         )
         result = result.select(*[F.col(f"`{c}`") for c in df.columns], "__prediction.*")
+    level = options_dict(stmt.options).get("confidence")
+    if level is not None:  # split-conformal lower/upper (compilers/confidence.py)
+        from mlsql.engine.compilers.confidence import half_width, with_interval
+
+        result = with_interval(result, half_width(stmt, ctx, fn, level))
     if stmt.output:
         result.createOrReplaceTempView(stmt.output)
     return Table(df=result, name=stmt.output)

@@ -1,1 +1,3 @@
-"""Model insight: scoring a model on new rows from mergeable statistics (`scoring`)."""
+"""Model insight: `evaluate`'s mergeable statistics (`scoring`), permutation importance
+(`importance`), per-row contributions (`contributions`), split-conformal intervals
+(`conformal`), model cards (`card`) and lineage (`lineage`)."""

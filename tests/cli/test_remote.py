@@ -140,7 +140,9 @@ def test_shell_on_the_server_keeps_the_owner_session(server: ServerProcess, tmp_
         shell.send("select '${color}' as c as remote_tab;\r")
         shell.expect(r"│ teal\s*│")
         shell.expect(PROMPT)
-        shell.send("select c from remote_t\t as again;\r")  # the server session's table
+        shell.send("select c from remote_t\t")  # the server session's table
+        time.sleep(1.0)  # completion runs as a task of the prompt: let it finish first
+        shell.send(" as again;\r")
         shell.expect(r"again")
         shell.expect(r"│ teal\s*│")
         shell.expect(PROMPT)

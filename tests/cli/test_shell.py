@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from mlsql.cli.shell.input import is_complete, statement_text
 
 pexpect = pytest.importorskip("pexpect")
 
-PROMPT = "mlsql>"
+# A fresh prompt: prompt_toolkit turns bracketed paste on as each prompt starts (the typed line
+# is redrawn as the input is accepted, so "mlsql>" alone would also match that redraw).
+PROMPT = r"\x1b\[\?2004h"
 LONG_QUERY = "select count(*) as c from range(0, 5000000000000) as big;"
 
 
@@ -112,7 +115,9 @@ def test_syntax_error_shows_the_caret_and_runs_nothing(shell: pexpect.spawn) -> 
 def test_tab_completes_a_table_and_a_keyword(shell: pexpect.spawn) -> None:
     test_multi_line_statement_prints_a_table(shell)  # shelltab exists (when run alone too)
     shell.send("sel\t")  # keyword -> select
+    time.sleep(1.0)  # completion runs as a task of the prompt: let it finish first
     shell.send(" answer from shellt\t")  # table of the session -> shelltab
+    time.sleep(1.0)
     shell.send(" as completed;\r")
     shell.expect(r"completed")
     shell.expect(r"│ 42\s*│")

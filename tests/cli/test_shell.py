@@ -82,6 +82,8 @@ def shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pexpect.spawn]:
         "spark.sql.shuffle.partitions=2",
         "--conf",
         "spark.ui.enabled=false",
+        "--set",
+        "greet=hi",
     )
     yield child
     if child.isalive():
@@ -130,6 +132,13 @@ def test_variables_persist_between_statements(shell: pexpect.spawn) -> None:
     shell.expect(PROMPT)
     type_line(shell, "select 'hello ${who}' as greeting as g;")
     shell.expect("hello world")
+    shell.expect(PROMPT)
+
+
+@pytest.mark.slow
+def test_set_flag_fills_a_variable(shell: pexpect.spawn) -> None:
+    type_line(shell, "select '${greet} there' as g as greeting_table;")
+    shell.expect("hi there")
     shell.expect(PROMPT)
 
 

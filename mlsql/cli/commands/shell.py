@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mlsql.cli.options import add_engine_options, engine_from_args
+from mlsql.cli.options import add_engine_options, engine_from_args, parse_sets
 from mlsql.cli.remote import add_remote_options, remote_from_args
 
 
@@ -22,9 +22,12 @@ def shell(args: argparse.Namespace) -> int:
     from mlsql.cli.shell.backend import LocalBackend, RemoteBackend, ShellBackend
     from mlsql.cli.shell.loop import ShellLoop
 
+    variables = parse_sets(args.set)
     remote = remote_from_args(args)
     backend: ShellBackend = (
-        RemoteBackend(remote) if remote is not None else LocalBackend(engine_from_args(args))
+        RemoteBackend(remote, variables)
+        if remote is not None
+        else LocalBackend(engine_from_args(args), variables)
     )
     try:
         return ShellLoop(backend, None if args.limit == 0 else args.limit).run()

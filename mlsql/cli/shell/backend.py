@@ -41,8 +41,9 @@ class ShellBackend(Protocol):
 class LocalBackend:
     """Statements run on this process's engine, in one engine session."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, variables: dict[str, str] | None = None) -> None:
         self.engine = engine
+        self.variables = dict(variables or {})  # `--set`: given to the first statement only
         self._started = False
 
     def run(self, text: str, limit: int | None) -> str | None:
@@ -56,7 +57,8 @@ class LocalBackend:
         job.listeners.append(printer)
         try:
             with InterruptCancels(job):
-                result = self.engine.run(text, session=SESSION, job=job)
+                variables, self.variables = self.variables, {}
+                result = self.engine.run(text, session=SESSION, job=job, variables=variables)
                 printer.finish()
                 return render_table(result, limit) if result.df is not None else None
         finally:
@@ -82,14 +84,16 @@ class LocalBackend:
 class RemoteBackend:
     """Statements run on a `mlsql serve`, in the token owner's session there."""
 
-    def __init__(self, remote: RemoteScripts) -> None:
+    def __init__(self, remote: RemoteScripts, variables: dict[str, str] | None = None) -> None:
         self.remote = remote
+        self.variables = dict(variables or {})  # `--set`: given to the first statement only
 
     def run(self, text: str, limit: int | None) -> str | None:
         """Run on the server (Ctrl-C kills the remote job)."""
         printer = ProgressPrinter(sys.stderr)
         try:
-            result = self.remote.run(text, limit=limit, listener=printer)
+            variables, self.variables = self.variables, {}
+            result = self.remote.run(text, limit=limit, listener=printer, variables=variables)
         finally:
             printer.finish()
         return render_table(result, limit) if result.present else None  # type: ignore[arg-type]

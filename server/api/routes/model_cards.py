@@ -13,11 +13,14 @@ from fastapi import APIRouter, Query
 
 from ...errors import ApiError
 from ..deps import Authorized, Owner, Runtime
+from ..openapi import error_responses
 
-router = APIRouter(tags=["models"], dependencies=[Authorized])
+router = APIRouter(
+    tags=["models"], dependencies=[Authorized], responses=error_responses(401, 403, 429)
+)
 
 
-@router.get("/models/card", summary="A stored model's card")
+@router.get("/models/card", summary="A stored model's card", responses=error_responses(404))
 def model_card(
     runtime: Runtime,
     owner: Owner,

@@ -1,7 +1,7 @@
 # The two commands of the README: `make example` (set up, run the main job) and `make test`
 # (set up, lint, type check, run the tests). Both run scripts/setup.sh first, which is quick
 # when everything is already installed.
-.PHONY: setup example test lint format regenerate bench
+.PHONY: setup example test lint format regenerate bench console
 
 setup:
 	./scripts/setup.sh
@@ -20,6 +20,11 @@ lint:
 format:
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
+
+# The web console's bundle (server/console/static/, committed): needs Node.js and npm, which the
+# server does not (tests/console/test_bundle.py fails when the committed bundle is stale).
+console:
+	cd console && npm ci --no-audit --no-fund && node build.mjs
 
 regenerate:
 	.venv/bin/python -m mlsql.parser.regenerate

@@ -94,14 +94,7 @@ def _show_et(stmt: CommandStatement, ctx: RunContext) -> Table:
     return show_et(stmt, ctx)
 
 
-def _show_et(stmt: CommandStatement, ctx: RunContext) -> Table:
-    from mlsql.engine.et.catalog import show_et
-
-    return show_et(stmt, ctx)
-
-
 SHOW: dict[str, Handler] = {
-    "et": _show_et,
     "et": _show_et,
     "tables": _show_tables,
     "functions": _show_functions,

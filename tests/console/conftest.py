@@ -68,9 +68,11 @@ def bob(console_server: ServerProcess) -> Iterator[httpx.Client]:
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's headless Chromium under Playwright."""
+    """Debian's headless Chromium under Playwright, for one module: Playwright's sync API keeps an
+    asyncio loop running on the main thread while it is open, which would break later tests that
+    call `asyncio.run` (the serving tests)."""
     from playwright.sync_api import sync_playwright
 
     assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}"

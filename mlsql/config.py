@@ -164,6 +164,10 @@ class Config(BaseSettings):
 
     work_dir: Path = Path("work")
     jars_dir: Path = Field(default_factory=_default_jars_dir)
+    # Maven repository the jars of mlsql/jars/registry.py come from (a mirror works too), and
+    # whether they are fetched on first use (off: only `mlsql setup` fetches them).
+    jars_repository: str = "https://repo1.maven.org/maven2"
+    jars_auto_fetch: bool = True
     spark: SparkSettings = Field(default_factory=SparkSettings)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
@@ -184,13 +188,19 @@ class Config(BaseSettings):
         return cls.model_validate(merged)
 
     def spark_jars(self) -> list[Path]:
-        """Jars handed to Spark (`spark.jars`): the Kafka connector and JDBC drivers."""
-        folder = self.jars_dir / "spark"
-        return sorted(folder.glob("*.jar")) if folder.exists() else []
+        """Jars handed to Spark (`spark.jars`): the Kafka connector and JDBC drivers (fetched
+        on first use, mlsql/jars/)."""
+        return self._jar_folder("spark")
 
     def broker_jars(self) -> list[Path]:
-        """The Kafka broker's class path."""
-        folder = self.jars_dir / "broker"
+        """The Kafka broker's class path (fetched on first use, mlsql/jars/)."""
+        return self._jar_folder("broker")
+
+    def _jar_folder(self, name: str) -> list[Path]:
+        from mlsql.jars import ensure_runtime_jars
+
+        ensure_runtime_jars(self, name)
+        folder = self.jars_dir / name
         return sorted(folder.glob("*.jar")) if folder.exists() else []
 
 

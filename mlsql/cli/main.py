@@ -13,7 +13,7 @@ import sys
 
 from mlsql.cli.guard import guarded
 
-COMMANDS = ("run", "shell", "check", "kafka", "serve", "streams", "token")
+COMMANDS = ("run", "shell", "check", "kafka", "serve", "streams", "token", "setup")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -89,7 +89,7 @@ def create_topic(
     max_message_bytes: int = 16 * 1024 * 1024,
     timeout_s: float = 15,
 ) -> None:
-    """Create `topic` (single replica) whose messages may be up to `max_message_bytes`.
+    """Create `topic` (replicated as the broker's default says), messages up to `max_message_bytes`.
 
     An existing topic of that name is left as it is. Returns once the topic's partitions have
     leaders, so producers can write at once.
@@ -102,7 +102,8 @@ def create_topic(
     from kafka.errors import TopicAlreadyExistsError
 
     configs = dict(_TOPIC_CONFIGS, **{"max.message.bytes": str(max_message_bytes)})
-    new = NewTopic(topic, num_partitions, 1, topic_configs=configs)
+    # -1: the broker's default.replication.factor (1 embedded, min(3, N) on a KafkaCluster).
+    new = NewTopic(topic, num_partitions, -1, topic_configs=configs)
     with admin_client(bootstrap_servers, timeout_s) as client:
         try:
             client.create_topics([new], timeout_ms=int(timeout_s * 1000))

@@ -31,8 +31,13 @@ PERFORMANCE_OPTIONS = (
 )
 
 
-def java_command(config: Config) -> list[str]:
-    """`java <options> -cp <broker jars>`; raises KafkaError if Java or the jars are missing."""
+def java_command(config: Config, logs_dir: Path | None = None) -> list[str]:
+    """`java <options> -cp <broker jars>`; raises KafkaError if Java or the jars are missing.
+
+    Args:
+        config: where the jars are.
+        logs_dir: where log4j writes `broker.log` (default `<work_dir>/kafka`).
+    """
     java_home = os.environ.get("JAVA_HOME")
     java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
     if not java or not Path(java).exists():
@@ -45,7 +50,7 @@ def java_command(config: Config) -> list[str]:
             f"the Kafka broker jars are missing from {config.jars_dir / 'broker'}: run "
             "scripts/setup.sh, or set kafka.bootstrap_servers to an existing broker"
         )
-    logs = (Path(config.work_dir) / "kafka").resolve()
+    logs = logs_dir or (Path(config.work_dir) / "kafka").resolve()
     heap = os.environ.get("KAFKA_HEAP_OPTS") or HEAP_OPTIONS
     performance = os.environ.get("KAFKA_JVM_PERFORMANCE_OPTS") or PERFORMANCE_OPTIONS
     return [

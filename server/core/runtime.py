@@ -2,7 +2,8 @@
 
 Created by the app's lifespan: `start()` builds the Spark session (so the first request does not
 pay for it), opens the history (marking jobs a dead server left behind as failed) and starts the
-pool; `stop()` cancels what still runs, closes the history and, when it made the engine, stops it.
+pool, which first sends the callbacks a previous server owed (`services/recovery.py`); `stop()`
+cancels what still runs, closes the history and, when it made the engine, stops it.
 The embedded Kafka broker starts on demand through `engine.kafka_bootstrap()`.
 """
 
@@ -12,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from ..services.history import JobHistory
+from ..services.recovery import recover
 from ..services.runner import JobRunner
 from ..services.security import TokenTable
 from .config import ServerConfig
@@ -66,11 +68,9 @@ class ServerRuntime:
             self._engine = Engine(self.config.engine_config)
         _ = self._engine.spark
         self._history = JobHistory(self.config.db_path)
-        recovered = self._history.recover()
-        if recovered:
-            log.warning("%d job(s) left running by a previous server marked failed", recovered)
+        _, owed = recover(self._history)
         self._runner = JobRunner(self._engine, self.settings, self._history)
-        self._runner.start()
+        self._runner.start(owed)
 
     def stop(self, timeout_s: float = 15.0) -> None:
         """Cancel running jobs, close the history, stop the engine if this runtime made it."""

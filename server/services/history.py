@@ -2,7 +2,14 @@
 
 Every job is written when it is submitted, when it starts and when it ends (with its error, row
 count and, for async jobs, its result). On open, jobs left queued or running by a server that
-died are marked failed ("server restarted"). One connection, used under a lock (WAL journal).
+died are marked failed ("server restarted": interrupted). One connection, used under a lock (WAL
+journal).
+
+The callback outbox (`callback_outbox`, same file) makes callbacks survive a crash: an async job
+with a callback gets a `waiting` row when it is submitted (URL, headers, retries); when it ends,
+the form to send is stored and the row becomes `pending`; the sender marks it `delivered` or
+`failed`. After a restart, `pending` rows are sent again, and `waiting` rows of jobs that ended
+(interrupted by the crash) get their form from the job's row (see `services/recovery.py`).
 """
 
 from __future__ import annotations
@@ -43,15 +50,28 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, submitted_at);
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, submitted_at);
+CREATE TABLE IF NOT EXISTS callback_outbox (
+    job_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    max_retries INTEGER NOT NULL,
+    form TEXT,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS callback_outbox_state ON callback_outbox(state);
 """
+
+OUTBOX_COLUMNS = ("job_id", "url", "headers", "max_retries", "form", "state", "attempts")
 
 RESTARTED: dict[str, Any] = {
     "code": "server_restarted",
-    "message": "the server stopped while the job was queued or running",
+    "message": "interrupted: the server stopped while the job was queued or running",
     "statement": None,
     "line": None,
     "column": None,
-    "hint": "submit the script again",
+    "hint": "the job was interrupted; submit the script again",
     "errors": [],
 }
 
@@ -108,9 +128,60 @@ class JobHistory:
             "UPDATE jobs SET result=? WHERE id=?", (json.dumps(result, default=str), job_id)
         )
 
-    def set_callback_status(self, job_id: str, status: str) -> None:
-        """Record whether the callback was delivered."""
-        self._write("UPDATE jobs SET callback_status=? WHERE id=?", (status, job_id))
+    # --- the callback outbox ------------------------------------------------------------------
+    def expect_callback(
+        self, job_id: str, url: str, headers: dict[str, str], max_retries: int
+    ) -> None:
+        """Note that `job_id` owes a callback once it ends (state `waiting`)."""
+        self._write(
+            "INSERT OR IGNORE INTO callback_outbox (job_id, url, headers, max_retries, state, "
+            "updated_at) VALUES (?, ?, ?, ?, 'waiting', ?)",
+            (job_id, url, json.dumps(headers), max_retries, _now_ms()),
+        )
+
+    def queue_callback(self, job_id: str, form: dict[str, str]) -> bool:
+        """Store the form of a job's callback (`waiting` -> `pending`); False if not waiting."""
+        with self._lock:
+            if self._closed:
+                return False
+            self._db.execute("BEGIN IMMEDIATE")
+            changed = self._db.execute(
+                "UPDATE callback_outbox SET form=?, state='pending', updated_at=? "
+                "WHERE job_id=? AND state='waiting'",
+                (json.dumps(form), _now_ms(), job_id),
+            ).rowcount
+            if changed:
+                self._db.execute("UPDATE jobs SET callback_status='pending' WHERE id=?", (job_id,))
+            self._db.execute("COMMIT")
+            return bool(changed)
+
+    def callback_done(self, job_id: str, state: str, attempts: int) -> None:
+        """Record a delivery's end (`delivered`/`failed`) in the outbox and the job's row."""
+        with self._lock:
+            if self._closed:
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "UPDATE callback_outbox SET state=?, attempts=attempts+?, updated_at=? "
+                "WHERE job_id=?",
+                (state, attempts, _now_ms(), job_id),
+            )
+            self._db.execute("UPDATE jobs SET callback_status=? WHERE id=?", (state, job_id))
+            self._db.execute("COMMIT")
+
+    def outbox(self, state: str) -> list[dict[str, Any]]:
+        """Outbox rows in `state`, oldest first (headers and form decoded)."""
+        names = ", ".join(OUTBOX_COLUMNS)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {names} FROM callback_outbox WHERE state=? ORDER BY updated_at, rowid",
+                (state,),
+            ).fetchall()
+        out = [dict(r) for r in rows]
+        for row in out:
+            row["headers"] = json.loads(row["headers"])
+            row["form"] = json.loads(row["form"]) if row["form"] else None
+        return out
 
     def get(self, job_id: str) -> dict[str, Any] | None:
         """A job's record, or None."""
@@ -146,6 +217,11 @@ class JobHistory:
                 (*args, limit, offset),
             ).fetchall()
         return [dict(r) for r in rows], int(total)
+
+
+def _now_ms() -> int:
+    """Now, in epoch milliseconds."""
+    return int(time.time() * 1000)
 
 
 def _filters(**equal: str | None) -> tuple[str, tuple[str, ...]]:

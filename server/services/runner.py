@@ -24,7 +24,7 @@ from mlsql.engine import Job
 from ..core.limits import OwnerSlots
 from ..errors import ApiError, http_status
 from ..schemas import ScriptRequest
-from .callbacks import CallbackSender, Delivery
+from .callbacks import STOPPING, CallbackSender, CallbackTask, Delivery, callback_form
 from .execution import STOPPED_REASON, cancel_spark_jobs, execute
 from .history import JobHistory
 from .records import Outcome, ServerJob
@@ -61,8 +61,10 @@ class JobRunner:
         self.callbacks = CallbackSender(self._callback_done)
 
     # --- lifecycle -------------------------------------------------------------------------
-    def start(self) -> None:
-        """Start the worker threads and the watchdog."""
+    def start(self, owed: list[CallbackTask] | None = None) -> None:
+        """Start the worker threads and the watchdog; send the callbacks a previous server owed."""
+        for task in owed or ():
+            self.callbacks.send(task)
         for i in range(self._workers_n):
             self._threads.append(_spawn(self._work, f"mlsql-job-{i}"))
         self._watchdog = _spawn(self._watch, "mlsql-watchdog")
@@ -97,6 +99,10 @@ class JobRunner:
                 self._queue.put_nowait(record)
                 self._active[record.id] = record
             self.history.save(record.snapshot())
+            if request.run_async and request.callback:
+                self.history.expect_callback(
+                    record.id, request.callback, request.callback_header, request.max_retries
+                )
         return record
 
     def _admit(self, owner: str) -> None:
@@ -177,12 +183,22 @@ class JobRunner:
         if req.run_async and outcome.status == "succeeded":
             self.history.save_result(record.id, outcome.body)
         if req.run_async and req.callback:
-            self.callbacks.send(record)
+            form = callback_form(record)
+            if self.history.queue_callback(record.id, form):  # stored first: survives a crash
+                task = CallbackTask(
+                    record.id, req.callback, form, req.callback_header, req.max_retries
+                )
+                self.callbacks.send(task)
 
-    def _callback_done(self, record: ServerJob, delivery: Delivery) -> None:
-        """Record the callback's delivery in the job and the history."""
-        record.callback_status = "delivered" if delivery.delivered else "failed"
-        self.history.set_callback_status(record.id, record.callback_status)
+    def _callback_done(self, task: CallbackTask, delivery: Delivery) -> None:
+        """Record the callback's delivery in the outbox and the job's row.
+
+        One cut short because the server stops stays `pending`: the next server sends it.
+        """
+        if not delivery.delivered and delivery.last_error == STOPPING:
+            return
+        state = "delivered" if delivery.delivered else "failed"
+        self.history.callback_done(task.job_id, state, delivery.attempts)
 
     def _watch(self) -> None:
         """Watchdog thread: cancel jobs past their timeout; repeat the Spark cancel of cancelled ones.

@@ -78,3 +78,26 @@ def job_info(record: ServerJob) -> dict[str, Any]:
         error=record.outcome.error if record.outcome else None,
     )
     return info
+
+
+def job_info_from_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The callback's `jobInfo` of a job known only from its history row (after a restart)."""
+    progress = json.loads(row["progress"]) if row["progress"] else {}
+    info = RunningJob(
+        owner=row["owner"],
+        jobType="script",
+        jobName=row["name"],
+        jobContent=row["sql"],
+        groupId=row["group_id"],
+        jobId=row["id"],
+        status="running",
+        progress=progress_view(progress),
+        startTime=row["started_at"] or row["submitted_at"] or 0,
+        timeout=row["timeout_ms"],
+    ).model_dump(by_alias=True)
+    info.update(
+        status=row["status"],
+        finishTime=row["finished_at"],
+        error=json.loads(row["error"]) if row["error"] else None,
+    )
+    return info

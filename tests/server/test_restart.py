@@ -1,7 +1,14 @@
-"""A small server (1 job at a time, 2 queued): queue limits, and history kept across a crash."""
+"""A small server (1 job at a time, 2 queued): queue limits, and history kept across a crash.
+
+The crash tests SIGKILL the server's whole process group (`ServerProcess.kill`) and start a new
+server on the same history file; callbacks go to a real receiver on 127.0.0.1.
+"""
 
 from __future__ import annotations
 
+import json
+import queue
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -9,6 +16,7 @@ import pytest
 
 from mlsql.server.process import ServerProcess
 from tests.server.helpers import LONG_QUERY, SPARK_ARGS, server_env, submit_async, wait_for
+from tests.server.receiver import CallbackReceiver, Received
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +83,77 @@ def test_graceful_stop_records_running_jobs_as_failed(small_server: ServerProces
         job = client.get(f"/jobs/{victim['jobId']}").json()
         assert job["status"] == "failed"
         assert job["error"]["code"] == "server_stopped"
+
+
+def drain(receiver: CallbackReceiver, quiet_s: float) -> list[Received]:
+    """Every callback the receiver gets until none has come for `quiet_s` seconds."""
+    got = []
+    while True:
+        try:
+            got.append(receiver.wait(quiet_s))
+        except queue.Empty:
+            return got
+
+
+def test_kill_9_interrupts_async_jobs_and_sends_their_callbacks_once(
+    small_server: ServerProcess,
+) -> None:
+    with CallbackReceiver() as receiver, httpx.Client(base_url=small_server.url, timeout=60) as c:
+        callback = f"{receiver.url}/cb"
+        victim = submit_async(c, LONG_QUERY, owner="k9", jobName="victim", callback=callback)
+        wait_for(lambda: running(c, victim["jobId"]), 60)
+        waiting = submit_async(c, "select 1 as a as t;", owner="k9b", callback=callback)
+        assert c.get(f"/jobs/{waiting['jobId']}").json()["status"] == "queued"
+        small_server.kill()  # SIGKILL while one job runs and one waits
+        assert receiver.requests.empty()
+        killed_at = time.monotonic()
+        small_server.start()
+        got = drain(receiver, 8.0)
+        by_job = {json.loads(r.form["jobInfo"])["jobId"]: r for r in got}
+        assert len(got) == 2 and set(by_job) == {victim["jobId"], waiting["jobId"]}
+        for job_id, received in by_job.items():
+            assert received.form["stat"] == "failed"
+            assert "interrupted" in received.form["msg"]
+            assert received.headers["x-mlsql-callback-id"] == job_id
+            info = json.loads(received.form["jobInfo"])
+            assert info["status"] == "failed" and info["error"]["code"] == "server_restarted"
+        assert json.loads(by_job[victim["jobId"]].form["jobInfo"])["jobName"] == "victim"
+        for job_id in by_job:
+            job = c.get(f"/jobs/{job_id}").json()
+            assert (job["status"], job["error"]["code"]) == ("failed", "server_restarted")
+            assert job["callbackStatus"] == "delivered"
+        assert c.get("/runningjobs").json() == {}
+        print(f"restart to callbacks delivered: {time.monotonic() - killed_at:.1f} s")
+        fresh = submit_async(c, "select 3 as c as t;", owner="k9", callback=callback)
+        done = receiver.wait(90)
+        assert json.loads(done.form["jobInfo"])["jobId"] == fresh["jobId"]
+        assert (done.form["stat"], json.loads(done.form["res"])) == ("succeeded", [{"c": 3}])
+        wait_for(lambda: c.get(f"/jobs/{fresh['jobId']}").json()["callbackStatus"] == "delivered")
+        small_server.kill()  # a second crash: callbacks recorded delivered are not sent again
+        small_server.start()
+        assert drain(receiver, 5.0) == []
+
+
+def test_callback_pending_at_a_crash_is_sent_once_after_restart(
+    small_server: ServerProcess,
+) -> None:
+    with (
+        CallbackReceiver(fail_first=10**6) as receiver,
+        httpx.Client(base_url=small_server.url, timeout=60) as c,
+    ):
+        accepted = submit_async(
+            c, "select 7 as s as t;", owner="pend", callback=f"{receiver.url}/p", maxRetries="10"
+        )
+        first = receiver.wait(90)  # answered 500: the server keeps it pending and retries
+        assert first.answered == 500
+        assert c.get(f"/jobs/{accepted['jobId']}").json()["callbackStatus"] == "pending"
+        small_server.kill()
+        receiver.fail_first = 0
+        drain(receiver, 0.5)  # a retry that raced the kill
+        small_server.start()
+        got = [r for r in drain(receiver, 8.0) if r.answered == 200]
+        assert len(got) == 1
+        assert got[0].form["stat"] == "succeeded"
+        assert json.loads(got[0].form["res"]) == [{"s": 7}]
+        job = c.get(f"/jobs/{accepted['jobId']}").json()
+        assert (job["status"], job["callbackStatus"]) == ("succeeded", "delivered")

@@ -163,10 +163,11 @@ class Config(BaseSettings):
     )
 
     work_dir: Path = Path("work")
+    # JVM jars (mlsql/jars/): MLSQL_JARS_DIR, else .cache/jars in a checkout, else ~/.cache/mlsql/jars.
     jars_dir: Path = Field(default_factory=_default_jars_dir)
-    # Maven repository the jars of mlsql/jars/registry.py come from (a mirror works too), and
-    # whether they are fetched on first use (off: only `mlsql setup` fetches them).
+    # Maven repository the jars of mlsql/jars/registry.py come from (a mirror works too).
     jars_repository: str = "https://repo1.maven.org/maven2"
+    # Fetch missing jars on first use; off: only `mlsql setup` fetches them.
     jars_auto_fetch: bool = True
     spark: SparkSettings = Field(default_factory=SparkSettings)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)

@@ -16,6 +16,7 @@ Handler = Callable[[CommandStatement, RunContext], Table]
 
 
 def _show(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!show <topic>`: one of the `!show` topics below."""
     what = stmt.args[0].lower().split("/", 1)[0] if stmt.args else ""
     handler = SHOW.get(what)
     if handler is None:
@@ -26,6 +27,7 @@ def _show(stmt: CommandStatement, ctx: RunContext) -> Table:
 
 
 def _show_tables(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!show tables`: the session's tables and views."""
     rows = [
         (t.name, t.database or "", t.tableType, bool(t.isTemporary))
         for t in ctx.spark.catalog.listTables()
@@ -37,12 +39,14 @@ def _show_tables(stmt: CommandStatement, ctx: RunContext) -> Table:
 
 
 def _show_functions(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!show functions`: the model functions registered in the session."""
     rows = [(name, str(info)) for name, info in sorted(ctx.session.functions.items())]
     df = ctx.spark.createDataFrame(rows, "name string, model string")
     return Table(df=df)
 
 
 def _show_jobs(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!show jobs`: running jobs (an owner sees only its own)."""
     jobs = ctx.engine.jobs.list() if hasattr(ctx.engine, "jobs") else []
     if ctx.sandbox is not None and ctx.sandbox.restricted:  # an owner sees only its own jobs
         jobs = [j for j in jobs if j.owner == ctx.job.owner]
@@ -52,6 +56,7 @@ def _show_jobs(stmt: CommandStatement, ctx: RunContext) -> Table:
 
 
 def _desc(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!desc <table>`: its columns; `!desc <function or model path>`: the model signature; `!desc model <path>`: the model card."""
     if not stmt.args:
         raise ctx.error(AnalysisError, "`!desc` needs a table name: `!desc <table>;`", stmt)
     from mlsql.engine.compilers.register import describe_model_table
@@ -70,18 +75,21 @@ def _desc(stmt: CommandStatement, ctx: RunContext) -> Table:
 
 
 def _streams(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!streams [list]` lists the streams of the session; `!streams stop <name>` stops one."""
     from mlsql.engine.streaming import streams_command
 
     return streams_command(stmt, ctx)
 
 
 def _show_streams(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!show streams`: the session's streaming queries."""
     from mlsql.engine.streaming import show_streams
 
     return show_streams(stmt, ctx)
 
 
 def _hyperband_schedule(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!hyperband_schedule R [eta [skip_last]]`: the Hyperband schedule table (s, i, n_i, r_i)."""
     from mlsql.engine.training.plans.hyperband import schedule_command
 
     table: Table = schedule_command(stmt, ctx)
@@ -89,6 +97,7 @@ def _hyperband_schedule(stmt: CommandStatement, ctx: RunContext) -> Table:
 
 
 def _show_et(stmt: CommandStatement, ctx: RunContext) -> Table:
+    """`!show et`: the ETs; `!show et/<name>`: one ET's parameters."""
     from mlsql.engine.et.catalog import show_et
 
     return show_et(stmt, ctx)

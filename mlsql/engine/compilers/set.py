@@ -19,14 +19,17 @@ SHELL_TIMEOUT_S = 60
 
 
 def _text(stmt: SetStatement, ctx: RunContext) -> str | None:
+    """The value as written (`${…}` already substituted)."""
     return stmt.value
 
 
 def _default(stmt: SetStatement, ctx: RunContext) -> str | None:
+    """The value, unless the variable is already set (e.g. by `--set` or the caller)."""
     return None if stmt.key in ctx.session.variables else stmt.value
 
 
 def _sql(stmt: SetStatement, ctx: RunContext) -> str | None:
+    """Runs the value as a Spark SQL query and keeps its first row's first cell."""
     rows = ctx.spark.sql(stmt.value).take(1)
     if not rows:
         raise ctx.fail(f"the query of `set {stmt.key}` returned no rows", stmt)
@@ -34,11 +37,13 @@ def _sql(stmt: SetStatement, ctx: RunContext) -> str | None:
 
 
 def _conf(stmt: SetStatement, ctx: RunContext) -> str | None:
+    """Sets the Spark SQL configuration `key` of the session to the value."""
     ctx.spark.conf.set(stmt.key, stmt.value)
     return stmt.value
 
 
 def _shell(stmt: SetStatement, ctx: RunContext) -> str | None:
+    """Runs the value as a shell command and keeps its output (needs `security.allow_shell_set`)."""
     if not ctx.config.security.allow_shell_set:
         raise ctx.error(
             SecurityError,

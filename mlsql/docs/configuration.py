@@ -106,7 +106,12 @@ def jars() -> str:
             [code(str(a)), code(a.file_name), code(a.sha1) if a.sha1 else ""]
             for a in jar_set.artifacts
         ]
-        when = "fetched on first use" if jar_set.on_demand else "fetched by `mlsql setup --tools`"
+        when = "fetched on first use" if jar_set.on_demand else "fetched on request"
+        when += (
+            "; `mlsql setup` fetches it"
+            if jar_set.essential
+            else f"; `mlsql setup --set {jar_set.name}`"
+        )
         sections.append(
             f"## {jar_set.name}\n\n{jar_set.purpose}; {when}.\n\n"
             + table(["artifact", "file", "SHA-1 pin"], rows)

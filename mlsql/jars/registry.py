@@ -52,20 +52,31 @@ class Artifact:
 
 @dataclass(slots=True)
 class JarSet:
-    """A folder of jars with one purpose; fetched on first use when `on_demand`."""
+    """A folder of jars with one purpose; fetched on first use when `on_demand`; `mlsql setup`
+    fetches (and `mlsql setup --check` requires) the `essential` ones, others on request."""
 
     name: str
     purpose: str
     on_demand: bool = True
     artifacts: list[Artifact] = field(default_factory=list)
+    essential: bool = True
 
 
 JAR_SETS: dict[str, JarSet] = {}
 
 
-def register_jar_set(name: str, purpose: str, *, on_demand: bool = True) -> JarSet:
-    """Declare a jar set (a folder of `jars_dir`); returns the existing one when already declared."""
-    return JAR_SETS.setdefault(name, JarSet(name, purpose, on_demand))
+def register_jar_set(
+    name: str, purpose: str, *, on_demand: bool = True, essential: bool = True
+) -> JarSet:
+    """Declare a jar set (a folder of `jars_dir`); returns the existing one when already declared.
+
+    Args:
+        name: the set's folder under `jars_dir`.
+        purpose: what the jars are for (progress lines, `mlsql setup --check`, the reference).
+        on_demand: fetched on first use (else only by `mlsql setup --set <name>`).
+        essential: fetched by a plain `mlsql setup` and required by `--check`.
+    """
+    return JAR_SETS.setdefault(name, JarSet(name, purpose, on_demand, essential=essential))
 
 
 def register_artifacts(set_name: str, *artifacts: Artifact) -> None:
@@ -145,7 +156,7 @@ register_artifacts(
 )
 
 # The ANTLR tool that regenerates mlsql/parser/generated (`make regenerate`); only on request.
-register_jar_set("tools", "the ANTLR tool (make regenerate)", on_demand=False)
+register_jar_set("tools", "the ANTLR tool (make regenerate)", on_demand=False, essential=False)
 register_artifacts(
     "tools",
     Artifact("org.antlr", "antlr4", "4.13.2", "7df86c341abb175a0f4b76a7845074cc45f82ff8", classifier="complete"),

@@ -205,3 +205,13 @@ def test_setup_without_network_fails_clearly(tmp_path: Path) -> None:
     done = _setup_cli(jars_dir=tmp_path / "jars")
     assert done.returncode != 0
     assert "cannot read http://127.0.0.1:9/" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_setup_names_optional_sets_and_refuses_unknown_ones(tmp_path: Path) -> None:
+    done = _setup_cli("--check", jars_dir=tmp_path / "empty")
+    optional = [s for s in JAR_SETS.values() if not s.essential]
+    for jar_set in optional:
+        assert f"{jar_set.name} (optional, --set {jar_set.name}): 0/" in done.stdout
+    assert f"{JAR_SETS['tools'].artifacts[0].file_name}" not in done.stdout  # not required
+    done = _setup_cli("--check", "--set", "nope", jars_dir=tmp_path / "empty")
+    assert done.returncode == 2 and "unknown jar set(s) nope" in done.stderr

@@ -1,7 +1,8 @@
-"""`mlsql setup [--check] [--tools]`: fetch the JVM jars now, or say what is present and missing.
+"""`mlsql setup [--check] [--tools] [--set NAME]`: fetch the JVM jars now, or say what is present
+and missing.
 
-Without `--check` it fetches every jar set that is fetched on first use (`broker`, `spark`; with
-`--tools` also the ANTLR tool) into `jars_dir` and builds `mlsql-functions.jar` with the local
+Without `--check` it fetches every essential jar set (`broker`, `spark`; `--tools` adds the ANTLR
+tool, `--set s3` an optional set) into `jars_dir` and builds `mlsql-functions.jar` with the local
 JDK. `--check` changes nothing: it prints Java's version and, per jar set, how many jars are
 present and which are missing, and exits 1 when something needed is missing.
 """
@@ -12,6 +13,7 @@ import argparse
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--tools", action="store_true", help="also the ANTLR tool (make regenerate)"
     )
+    parser.add_argument(
+        "--set", dest="sets", action="append", default=[], metavar="NAME",
+        help="also this optional jar set (e.g. s3); repeatable",
+    )  # fmt: skip
     parser.set_defaults(func=run_setup)
 
 
@@ -38,7 +44,16 @@ def run_setup(args: argparse.Namespace) -> int:
     from mlsql.jars import JAR_SETS
 
     config = Config.load(args.conf_file)
-    sets: list[JarSet] = [s for s in JAR_SETS.values() if s.on_demand or args.tools]
+    wanted = set(args.sets) | ({"tools"} if args.tools else set())
+    unknown = wanted - set(JAR_SETS)
+    if unknown:
+        known = ", ".join(JAR_SETS)
+        print(
+            f"error: unknown jar set(s) {', '.join(sorted(unknown))}; known: {known}",
+            file=sys.stderr,
+        )
+        return 2
+    sets = [s for s in JAR_SETS.values() if s.essential or s.name in wanted]
     if args.check:
         return check(config, sets)
     from mlsql.jars import setup_jars
@@ -64,6 +79,7 @@ def java_version() -> tuple[str, int] | None:
 
 def check(config: Config, sets: list[JarSet]) -> int:
     """Print Java's version and each set's present/missing jars; 1 when something is missing."""
+    from mlsql.jars import JAR_SETS
     from mlsql.jars.fetch import missing_artifacts
     from mlsql.jars.functions import JAR_NAME, functions_jar_current, javac
 
@@ -88,6 +104,14 @@ def check(config: Config, sets: list[JarSet]) -> int:
         for artifact in missing:
             print(f"    missing {artifact.file_name} ({artifact})")
         ok &= not missing
+    for jar_set in JAR_SETS.values():
+        if jar_set not in sets:
+            folder = jars_dir / jar_set.name
+            present = len(jar_set.artifacts) - len(missing_artifacts(jar_set, folder))
+            print(
+                f"  {jar_set.name} (optional, --set {jar_set.name}): "
+                f"{present}/{len(jar_set.artifacts)} jars ({jar_set.purpose})"
+            )
     spark = jars_dir / "spark"
     built = (
         "ok"

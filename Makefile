@@ -1,7 +1,7 @@
 # The two commands of the README: `make example` (set up, run the main job) and `make test`
 # (set up, lint, type check, run the tests). Both run scripts/setup.sh first, which is quick
 # when everything is already installed.
-.PHONY: setup example test lint format regenerate bench console
+.PHONY: setup example test lint format regenerate bench console docs
 
 setup:
 	./scripts/setup.sh
@@ -28,6 +28,11 @@ console:
 
 regenerate:
 	.venv/bin/python -m mlsql.parser.regenerate
+
+# The reference pages (docs/reference/, generated from the code and committed) and the static site.
+docs: setup
+	.venv/bin/python -m mlsql.docs
+	.venv/bin/mkdocs build --strict
 
 bench: setup
 	.venv/bin/python bench/kafka_throughput.py

@@ -1,5 +1,5 @@
-"""`python -m mlsql.jars [set …]`: fetch jar sets (default: all) without loading the CLI
-(scripts/setup.sh)."""
+"""`python -m mlsql.jars [set …]`: fetch jar sets (default: the essential ones) without loading
+the CLI (scripts/setup.sh)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from mlsql.jars import JAR_SETS, setup_jars
 
 
 def main(argv: list[str]) -> int:
-    """Fetch the named sets (all when none) into the configured jars_dir."""
-    names = argv or sorted(JAR_SETS)
+    """Fetch the named sets (the essential ones when none) into the configured jars_dir."""
+    names = argv or [s.name for s in JAR_SETS.values() if s.essential]
     try:
         setup_jars(Config.load(), names)
     except MLSQLError as err:

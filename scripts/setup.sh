@@ -17,6 +17,7 @@ mkdir -p "$STAMPS"
 stamp_ok() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
 digest() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
+[ -n "${JAVA_HOME:-}" ] && export PATH="$JAVA_HOME/bin:$PATH"
 java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
 jdk_ok() { command -v javac >/dev/null && command -v java >/dev/null && [ "$(java_major)" -ge 17 ] 2>/dev/null; }
 if ! jdk_ok; then

@@ -14,6 +14,8 @@ Keys (all optional; values are script strings):
 - ``seed``: seeds the split, the estimator's ``random_state`` and Keras.
 - ``validationFraction`` (0.2): share of rows held out for evaluation when no evaluation table
   is given; 0 evaluates on the training rows.
+- ``calibration``: ``isotonic`` or ``sigmoid`` calibrates a scikit-learn classifier's
+  probabilities on out-of-fold predictions of the training rows (``CalibratedClassifierCV``).
 - ``moduleName``, ``className`` (``SKLearn``), ``pythonFile``, ``code`` (``PythonAlg``).
 
 Everything else goes to the estimator (``mlsql.models.params``).
@@ -36,7 +38,8 @@ from mlsql.models.params import (
 )
 
 VECTOR_KEYS = ("featuresCol", "featureCol", "inputCol")
-EXTRA_KEYS = ("moduleName", "className", "pythonFile", "code", "evalLabelCol")
+EXTRA_KEYS = ("moduleName", "className", "pythonFile", "code", "evalLabelCol", "calibration")
+CALIBRATIONS = ("isotonic", "sigmoid")
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -79,6 +82,27 @@ def feature_spec(algorithm: Algorithm, params: Mapping[str, Any]) -> FeatureSpec
     )
 
 
+def _calibration(algorithm: Algorithm, params: Mapping[str, Any]) -> dict[str, str]:
+    if "calibration" not in params:
+        return {}
+    method = str(params["calibration"]).strip().lower()
+    if method not in CALIBRATIONS:
+        raise AnalysisError(
+            f'calibration must be "isotonic" or "sigmoid", not {params["calibration"]!r}'
+        )
+    if algorithm.family != "sklearn":
+        raise AnalysisError(
+            f"calibration applies to scikit-learn classifiers; {algorithm.name} is a"
+            f" {algorithm.family} model"
+        )
+    if algorithm.tasks and "classification" not in algorithm.tasks:
+        raise AnalysisError(
+            f"calibration applies to classifiers, not to a {'/'.join(algorithm.tasks)} model"
+            f" ({algorithm.name})"
+        )
+    return {"calibration": method}
+
+
 def split_options(
     algorithm: Algorithm, params: Mapping[str, Any], *, seed: int = 42
 ) -> tuple[TrainOptions, dict[str, Any]]:
@@ -99,7 +123,10 @@ def split_options(
         task=normalise_task(framework.get("task")),
         seed=int(_number(framework, "seed", seed, 0, 2**32 - 1)),
         validation_fraction=_number(framework, "validationFraction", 0.2, 0.0, 0.9),
-        extra={k: framework[k] for k in EXTRA_KEYS if k in framework},
+        extra={
+            **{k: framework[k] for k in EXTRA_KEYS if k in framework},
+            **_calibration(algorithm, framework),
+        },
     )
     estimator = {k: v for k, v in params.items() if is_estimator_key(k)}
     return options, estimator

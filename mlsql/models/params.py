@@ -125,6 +125,7 @@ FRAMEWORK_KEYS = frozenset(
         "maxCategories",
         "textFeatures",
         "validationFraction",
+        "calibration",
         "moduleName",
         "className",
         "pythonFile",

@@ -110,7 +110,8 @@ def compile_predict(stmt: PredictStatement, ctx: RunContext) -> Table:
     if explain is not None:  # per-row contributions (mlsql.models.insight.contributions)
         from mlsql.engine.compilers.explain import explain_predict
 
-        result = explain_predict(stmt, ctx, fn, df, explain)
+        method = options_dict(stmt.options).get("explainMethod", "auto")
+        result = explain_predict(stmt, ctx, fn, df, explain, method)
     else:
         result = df.withColumn(
             "__prediction", spark_udf(fn)(*[F.col(f"`{c}`") for c in fn.feature_columns])

@@ -71,15 +71,19 @@ def build_estimator(
         raise AnalysisError(f"{alg.name}: cannot build {cls.__name__}: {exc}") from exc
 
 
-def calibrated(estimator: Any, y: np.ndarray) -> Any:
-    """`estimator` wrapped for calibrated probabilities (sigmoid, ``ensemble=False``)."""
+def calibrated(estimator: Any, y: np.ndarray, method: str = "sigmoid") -> Any:
+    """`estimator` wrapped for calibrated probabilities (``ensemble=False``).
+
+    The calibrator is fitted on out-of-fold predictions of the training rows (up to three
+    folds), then the estimator is refitted on all of them, so held-out rows stay unseen.
+    """
     from sklearn.calibration import CalibratedClassifierCV
 
     counts = np.bincount(y)
     folds = min(MAX_CALIBRATION_FOLDS, int(counts[counts > 0].min()))
     if folds < 2:
-        raise AnalysisError("SVMs need at least 2 training rows of every class for probabilities")
-    return CalibratedClassifierCV(estimator, ensemble=False, cv=folds)
+        raise AnalysisError("calibrated probabilities need at least 2 training rows of every class")
+    return CalibratedClassifierCV(estimator, method=method, ensemble=False, cv=folds)
 
 
 def _frames(
@@ -125,8 +129,11 @@ def train(ctx: TrainContext) -> TrainOutcome:
     estimator, params, ignored = build_estimator(alg, cls, ctx.params, options.seed)
     estimator, warm = warm_started(estimator, ctx.warm_start_from)
     y = label.encode(train_df[label.column]) if label else None
-    if alg.calibrate and y is not None:
-        estimator = calibrated(estimator, y)
+    method = options.extra.get("calibration")
+    if method and task != "classification":
+        raise AnalysisError(f"calibration applies to classifiers, not to a {task} model")
+    if (alg.calibrate or method) and y is not None:
+        estimator = calibrated(estimator, y, method or "sigmoid")
     if task == "clustering" and not hasattr(estimator, "predict"):
         raise AnalysisError(f"{cls.__name__} cannot assign new rows to clusters (no predict)")
     _fit(estimator, alg, featurizer.transform(train_df), y)

@@ -1,6 +1,10 @@
 """Per-prediction contributions of the original input columns (``predict … where explain="k"``).
 
-Model-agnostic occlusion: a column's contribution to a row's score is the score of the row as
+Two methods (``explainMethod``): ``treeshap`` (exact Shapley values of tree models through the
+``shap`` library, ``mlsql.models.insight.treeshap``) and ``occlusion`` (any classifier or
+regression); ``auto``, the default, takes TreeSHAP for tree models and occlusion otherwise.
+
+Occlusion is model-agnostic: a column's contribution to a row's score is the score of the row as
 it is minus the score with that column missing, i.e. replaced by what the model's own
 featuriser puts for a missing value (the training mean of a numeric, date/time or vector column;
 no category for a categorical column; no tokens for a text column). The score is the prediction
@@ -17,6 +21,9 @@ import numpy as np
 import pandas as pd
 
 EXPLANATION_DDL = "array<struct<column: string, contribution: double>>"
+
+
+METHODS = ("auto", "treeshap", "occlusion")
 
 
 def supported(task: str) -> bool:
@@ -39,8 +46,32 @@ def _missing(series: pd.Series) -> Any:
     return None
 
 
+def method_for(model: Any, method: str) -> str:
+    """The method `method` (one of ``METHODS``) means for `model`: ``treeshap`` or ``occlusion``.
+
+    Raises:
+        ValueError: ``treeshap`` asked of a model that is not a scikit-learn tree model.
+    """
+    from mlsql.models.insight.treeshap import estimator_of, is_tree_model
+
+    tree = is_tree_model(estimator_of(model))
+    if method == "treeshap" and not tree:
+        raise ValueError(
+            f'explainMethod="treeshap" needs a tree model (a forest, gradient boosting or a'
+            f' decision tree), not {model.metadata.algorithm}; use explainMethod="occlusion"'
+        )
+    if method == "auto":
+        return "treeshap" if tree else "occlusion"
+    return method
+
+
 def contributions(
-    model: Any, frame: pd.DataFrame, out: pd.DataFrame, k: int, positive_class: Any = None
+    model: Any,
+    frame: pd.DataFrame,
+    out: pd.DataFrame,
+    k: int,
+    positive_class: Any = None,
+    method: str = "auto",
 ) -> list[list[dict[str, Any]]]:
     """Per row of `frame` (the model's input columns), the top-`k` signed contributions.
 
@@ -50,11 +81,32 @@ def contributions(
         out: ``model.predict(frame)`` (all outputs).
         k: How many columns to keep per row.
         positive_class: Passed on to ``predict``.
+        method: One of ``METHODS``.
     """
     task = model.metadata.task
     picked = None
     if task == "classification":
         picked = model.label.encode(out["prediction"]).clip(min=0)
+    if method_for(model, method) == "treeshap":
+        from mlsql.models.insight.treeshap import tree_contributions
+
+        deltas = tree_contributions(model, model.featurizer.transform(frame), picked)
+        names = model.featurizer.input_columns
+    else:
+        deltas = _occlusion(model, frame, out, picked, positive_class)
+        names = list(frame.columns)
+    order = np.argsort(-np.abs(deltas), axis=1, kind="stable")[:, :k]
+    return [
+        [{"column": names[j], "contribution": float(deltas[i, j])} for j in row]
+        for i, row in enumerate(order)
+    ]
+
+
+def _occlusion(
+    model: Any, frame: pd.DataFrame, out: pd.DataFrame, picked: Any, positive_class: Any
+) -> np.ndarray:
+    """Score minus the score with each column missing, rows × columns of `frame`."""
+    task = model.metadata.task
     base = _scores(task, out, picked)
     deltas = np.zeros((len(frame), len(frame.columns)))
     for j, column in enumerate(frame.columns):
@@ -62,9 +114,4 @@ def contributions(
         occluded[column] = _missing(frame[column])
         again = model.predict(occluded, positive_class=positive_class)
         deltas[:, j] = base - _scores(task, again, picked)
-    names = list(frame.columns)
-    order = np.argsort(-np.abs(deltas), axis=1, kind="stable")[:, :k]
-    return [
-        [{"column": names[j], "contribution": float(deltas[i, j])} for j in row]
-        for i, row in enumerate(order)
-    ]
+    return deltas

@@ -106,18 +106,51 @@ def test_dec_reuses_a_pretrained_model_named_by_option(run, tmp_path: Path) -> N
     assert dec["encode_units"] == [16, 8, 3]
 
 
+def _topics(engine) -> set[str]:
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=engine.kafka_bootstrap())
+    try:
+        return set(admin.list_topics())
+    finally:
+        admin.close()
+
+
 @pytest.mark.parametrize(
-    ("options", "error", "message"),
+    ("options", "key", "message"),
     [
-        ('n_clusters="1"', WorkerError, "at least 2"),
-        ('n_clusters="200" and validationFraction="0"', WorkerError, "more than the 150 training"),
+        ('n_clusters="1"', "n_clusters", "n_clusters must be at least 2"),
+        ('model.k="1"', "model.k", "model.k (n_clusters) must be at least 2"),
+        ('encode_units="16,,3"', "encode_units", "encode_units must be positive integers"),
+        ('model.encode_units="a,b"', "model.encode_units", "positive integers"),
+        ('tol="2"', "tol", "tol must be a number in [0, 1)"),
+        ('loss="kl"', "loss", 'loss must be "dec" or "idec"'),
+        ('model.n_clusterz="3"', "model.n_clusterz", "unknown parameter 'model.n_clusterz'"),
     ],
 )
-def test_bad_dec_parameters_publish_nothing(run, tmp_path: Path, options, error, message) -> None:
+def test_bad_dec_parameters_fail_on_the_driver_at_the_option(
+    run, engine, tmp_path: Path, options, key, message
+) -> None:
+    model, before = tmp_path / "bad", _topics(engine)
+    script = f"load sklearn.`iris` as iris;\ntrain iris as DEC.`{model}` where {options};"
+    with pytest.raises(AnalysisError) as info:
+        run(script)
+    assert message in info.value.message, info.value.message
+    assert info.value.line == 2
+    assert info.value.column == script.splitlines()[1].index(options.split("=")[0])
+    assert _topics(engine) == before  # no topic, so no Spark job fed one
+    assert not model.exists() or not list(model.glob("_model_*"))
+
+
+def test_more_clusters_than_rows_publish_nothing(run, tmp_path: Path) -> None:
+    """The row count is known only when the data is read (in the worker, before any model)."""
     model = tmp_path / "bad"
-    with pytest.raises(error) as info:
-        run(f"load sklearn.`iris` as iris;\ntrain iris as DEC.`{model}` where {options};")
-    assert message in info.value.message and info.value.line == 2
+    with pytest.raises(WorkerError) as info:
+        run(
+            f'load sklearn.`iris` as iris;\ntrain iris as DEC.`{model}` where n_clusters="200"'
+            ' and validationFraction="0";'
+        )
+    assert "more than the 150 training" in info.value.message and info.value.line == 2
     assert not list(model.glob("_model_*"))
 
 

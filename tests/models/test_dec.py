@@ -151,6 +151,11 @@ def test_sqlflow_names_and_aliases() -> None:
         ({"tol": "2"}, "tol"),
         ({"update_interval": "0"}, "update_interval"),
         ({"model.n_clusterz": "3"}, "n_clusterz"),
+        ({"k": "1"}, r"^k \(n_clusters\) must be at least 2"),
+        ({"model.encode_units": "4,x"}, r"^model\.encode_units must be positive integers"),
+        ({"maxIter": "-1"}, r"^maxIter \(train_max_iters\) must be an integer"),
+        ({"loss": "kl"}, r'^loss must be "dec" or "idec"'),
+        ({"idec_gamma": "0"}, r"^idec_gamma must be a number > 0"),
     ],
 )
 def test_bad_parameters_are_clear_errors(params, message) -> None:
@@ -238,3 +243,58 @@ def test_run_pretrain_false_clusters_a_random_encoder(tmp_path) -> None:
     assert not [e for e in events if e.get("stage") == "epoch"]
     assert source.passes == 3  # featuriser, rows for clustering, evaluation
     assert "silhouette" in result.metrics and "acc" not in result.metrics
+
+
+def test_idec_keeps_the_reconstruction_loss_and_matches_kmeans(dec_model, tmp_path) -> None:
+    """``loss="idec"``: the clustering phase also trains the decoder (reconstruction kept)."""
+    from sklearn.cluster import KMeans
+
+    df, folder, _, _, _ = dec_model
+    params = {**SMALL, "loss": "idec", "existed_pretrain_model": str(folder)}
+    params.pop("encode_units")
+    result = train_group(
+        GroupSpec("DEC", params=params), CountingSource(df), tmp_path, lambda e: None
+    )
+    assert result.ok, (result.error, result.detail)
+    assert result.params["loss"] == "idec" and result.params["idec_gamma"] == 0.1
+    x = df.drop(columns="y").to_numpy()
+    kmeans = KMeans(4, n_init=20, random_state=7).fit(x)
+    assert result.metrics["acc"] >= clustering_accuracy(df["y"].to_numpy(), kmeans.labels_)
+
+
+def test_epochs_shuffle_each_pass_into_fixed_size_minibatches() -> None:
+    from mlsql.models.algorithms.epochs import minibatches, run_epochs
+
+    frames = [(np.arange(n, dtype=float), np.arange(n)) for n in (5, 3, 4)]
+    batches = list(minibatches(iter(frames), 4, np.random.default_rng(0)))
+    assert [len(x) for x, _, _ in batches] == [4, 4, 4]
+    assert [rows for _, _, rows in batches] == [5, 8, 12]
+    assert all((x == y).all() for x, y, _ in batches)  # pairs stay aligned
+
+    class Model:
+        calls: list[int] = []
+
+        def train_on_batch(self, x, y):
+            self.calls.append(len(x))
+            return [float(len(x))]
+
+    events: list[dict] = []
+    run_epochs(
+        Model(),
+        lambda: iter(frames),
+        epochs=2,
+        batch_size=5,
+        seed=1,
+        report=lambda **e: events.append(e),
+        phase="p",
+    )
+    assert Model.calls == [5, 5, 2, 5, 5, 2]
+    assert [e["epoch"] for e in events] == [1, 2] and events[0]["rows"] == 12
+    assert events[0] == {
+        "stage": "epoch",
+        "phase": "p",
+        "epoch": 1,
+        "epochs": 2,
+        "rows": 12,
+        "loss": 4.0,
+    }

@@ -103,9 +103,12 @@ class _Checker:
         from mlsql.models.options import split_options as group_options
         from mlsql.parser.ast import options_dict
 
+        check = _family_check(algorithm)
         for group in split_options(options_dict(self.stmt.options)).groups.values():
             try:
-                group_options(algorithm, group)
+                _, estimator = group_options(algorithm, group)
+                if check is not None:
+                    check(estimator)
             except AnalysisError as err:
                 option = _find(self.stmt.options, _named_key(err.message))
                 raise self.error(option, err.message) from err
@@ -196,13 +199,23 @@ def _extra(options: Iterable[Option]) -> dict[str, str]:
     return {k: o.value for o in options if (k := _param_key(o.key)) in ("moduleName", "className")}
 
 
+def _family_check(algorithm: Algorithm) -> Any:
+    """The ``check_params(params)`` of the algorithm's trainer module, if it has one (a value
+    check that needs no data, e.g. DEC's ``n_clusters`` and ``encode_units``)."""
+    if algorithm.family in ("sklearn", "python"):
+        return None
+    from mlsql.models.algorithms import TRAINERS
+
+    return getattr(importlib.import_module(TRAINERS[algorithm.family]), "check_params", None)
+
+
 def _find(options: Iterable[Option], key: str | None) -> Option | None:
     return next((o for o in options if key and _param_key(o.key) == key), None)
 
 
 def _named_key(message: str) -> str | None:
-    first = message.split(" ", 1)[0]
-    return first if first.isidentifier() else None
+    first = message.split(" ", 1)[0].split("=", 1)[0]
+    return first if first.replace(".", "_").isidentifier() else None
 
 
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:

@@ -72,6 +72,8 @@ DEFAULTS: dict[str, Any] = {
     "update_interval": 100,
     "tol": 0.001,
     "alpha": 1.0,
+    "loss": "dec",
+    "idec_gamma": 0.1,
 }
 POSITIVE_INTS = (
     "n_clusters",
@@ -81,6 +83,8 @@ POSITIVE_INTS = (
     "update_interval",
 )
 PREFIX = "model."
+UNIT_KEYS = ("encode_units", "pretrain_dims", "encodeUnits")
+LOSSES = ("dec", "idec")
 PRETRAINED_KEYS = ("existed_pretrain_model", "pretrainedModel")
 OUTPUTS = [
     {"name": "probabilities", "type": "array<double>", "doc": "soft assignment to each cluster"},
@@ -92,58 +96,104 @@ _UNIT = re.compile(r"^\s*\d+\s*$")
 def dec_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The DEC parameters: defaults overridden by the script's (``model.`` prefix dropped).
 
+    Errors name the parameter as the script spelled it, first (``k must be …``), so the
+    driver's check (``check_params``) can point at the option.
+
     Raises:
         AnalysisError: An unknown name or a value out of range.
     """
     stripped = {k.removeprefix(PREFIX): v for k, v in params.items()}
-    units = stripped.pop("encode_units", None)
-    units = stripped.pop("pretrain_dims", units)
-    units = stripped.pop("encodeUnits", units)
+    spelled = _spellings(params)
+    units = None
+    for key in UNIT_KEYS:
+        units = stripped.pop(key, units)
     resolved, ignored = resolve_params("DEC", stripped, DEFAULTS)
     merged = {**DEFAULTS, **resolved}
     if units is not None:
-        merged["encode_units"] = encode_units(units)
-    for key in POSITIVE_INTS:
-        _check(key, merged[key], lambda v: isinstance(v, int) and v >= 1, "a positive integer")
-    for key in ("pretrain_epochs", "train_max_iters"):
-        _check(key, merged[key], lambda v: isinstance(v, int) and v >= 0, "an integer ≥ 0")
-    for key in ("pretrain_lr", "train_lr", "alpha"):
-        _check(key, merged[key], lambda v: _is_number(v) and v > 0, "a positive number")
-    _check("tol", merged["tol"], lambda v: _is_number(v) and 0 <= v < 1, "a number in [0, 1)")
-    for key in ("run_pretrain",):
-        _check(key, merged[key], lambda v: isinstance(v, bool), '"true" or "false"')
+        merged["encode_units"] = encode_units(units, spelled.get("encode_units", "encode_units"))
+    checks: list[tuple[tuple[str, ...], Callable[[Any], bool], str]] = [
+        (POSITIVE_INTS, lambda v: _is_int(v) and v >= 1, "a positive integer"),
+        (("pretrain_epochs", "train_max_iters"), lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),
+        (("pretrain_lr", "train_lr", "alpha"), lambda v: _is_number(v) and v > 0, "a number > 0"),
+        (("tol",), lambda v: _is_number(v) and 0 <= v < 1, "a number in [0, 1)"),
+        (("run_pretrain",), lambda v: isinstance(v, bool), '"true" or "false"'),
+        (("loss",), lambda v: v in LOSSES, " or ".join(f'"{n}"' for n in LOSSES)),
+        (("idec_gamma",), lambda v: _is_number(v) and v > 0, "a number > 0"),
+    ]
+    for keys, test, what in checks:
+        for key in keys:
+            _check(spelled.get(key, key), key, merged[key], test, what)
     if merged["n_clusters"] < 2:
-        raise AnalysisError(f"n_clusters must be at least 2, not {merged['n_clusters']}")
+        name = _named(spelled.get("n_clusters", "n_clusters"), "n_clusters")
+        raise AnalysisError(f"{name} must be at least 2, not {merged['n_clusters']}")
     return merged, ignored
 
 
-def encode_units(value: Any) -> list[int]:
+def check_params(params: Mapping[str, Any]) -> None:
+    """The driver's check of a group's DEC parameters, before any topic or job exists.
+
+    Raises:
+        AnalysisError: As ``dec_params``, the message starting with the option's name.
+    """
+    dec_params(params)
+
+
+def check_rows(params: Mapping[str, Any], rows: int) -> None:
+    """Raises AnalysisError when ``n_clusters`` exceeds the `rows` of the training table."""
+    merged, _ = dec_params(params)
+    if merged["n_clusters"] > rows:
+        name = _named(_spellings(params).get("n_clusters", "n_clusters"), "n_clusters")
+        raise AnalysisError(f"{name}={merged['n_clusters']} is more than the {rows} training rows")
+
+
+def _spellings(params: Mapping[str, Any]) -> dict[str, str]:
+    """Canonical parameter name → the key as the script wrote it."""
+    from mlsql.models.params import alias_table
+
+    table = alias_table("DEC")
+    spelled = {}
+    for key in params:
+        bare = key.removeprefix(PREFIX)
+        alias = table.get(bare)
+        spelled[alias.target if alias else bare] = key
+    return spelled
+
+
+def encode_units(value: Any, name: str = "encode_units") -> list[int]:
     """Encoder widths from ``"500,500,2000,10"``, ``"[100, 7]"``, ``10`` or a list.
 
     Raises:
         AnalysisError: Not a list of positive integers.
     """
     example = 'e.g. encode_units="500,500,2000,10"'
+    message = f"{_named(name, 'encode_units')} must be positive integers, {example}: {value!r}"
     if isinstance(value, str):
         parts = value.strip().removeprefix("[").removesuffix("]").split(",")
         if not all(_UNIT.match(p) for p in parts):
-            raise AnalysisError(f"encode_units must be positive integers, {example}: {value!r}")
+            raise AnalysisError(message)
         value = [int(p) for p in parts]
     items = value if isinstance(value, list | tuple) else [value]
-    if not items or not all(
-        isinstance(u, int) and not isinstance(u, bool) and u > 0 for u in items
-    ):
-        raise AnalysisError(f"encode_units must be positive integers, {example}: {value!r}")
+    if not items or not all(_is_int(u) and u > 0 for u in items):
+        raise AnalysisError(message)
     return list(items)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check(key: str, value: Any, test: Any, what: str) -> None:
+def _named(spelled: str, canonical: str) -> str:
+    bare = spelled.removeprefix(PREFIX)
+    return spelled if bare == canonical else f"{spelled} ({canonical})"
+
+
+def _check(spelled: str, key: str, value: Any, test: Callable[[Any], bool], what: str) -> None:
     if not test(value):
-        raise AnalysisError(f"DEC parameter {key} must be {what}, not {value!r}")
+        raise AnalysisError(f"{_named(spelled, key)} must be {what} (DEC), not {value!r}")
 
 
 def pretrained_folder(path: str) -> Path:
@@ -236,22 +286,19 @@ def _pretrain(
     """Reconstruction training, one pass over the topic per epoch."""
     import keras
 
-    from mlsql.models.algorithms.dnn import _minibatches
+    from mlsql.models.algorithms.epochs import run_epochs
 
     autoencoder.compile(optimizer=keras.optimizers.Adam(params["pretrain_lr"]), loss="mse")
     frames = training_part(ctx)
-    epochs = params["pretrain_epochs"]
-    for epoch in range(epochs):
-        rng = np.random.default_rng(ctx.options.seed + epoch)
-        pairs = ((x, x) for x in _matrices(featurizer, frames()))
-        losses, rows = [], 0
-        for x, y, seen in _minibatches(pairs, params["pretrain_batch_size"], rng):
-            losses.append(float(np.asarray(autoencoder.train_on_batch(x, y)).ravel()[0]))
-            rows = seen
-        loss = float(np.mean(losses)) if losses else float("nan")
-        ctx.report(
-            stage="epoch", phase="pretrain", epoch=epoch + 1, epochs=epochs, rows=rows, loss=loss
-        )
+    run_epochs(
+        autoencoder,
+        lambda: ((x, x) for x in _matrices(featurizer, frames())),
+        epochs=params["pretrain_epochs"],
+        batch_size=params["pretrain_batch_size"],
+        seed=ctx.options.seed,
+        report=ctx.report,
+        phase="pretrain",
+    )
 
 
 def _matrices(featurizer: Featurizer, frames: Iterator[Any]) -> Iterator[np.ndarray]:
@@ -278,10 +325,7 @@ def train(ctx: TrainContext) -> TrainOutcome:
     task = decide_task(ctx, None, "clustering")
     keras.utils.set_random_seed(ctx.options.seed)
     featurizer, rows = _first_pass(ctx)
-    if params["n_clusters"] > rows:
-        raise AnalysisError(
-            f"n_clusters={params['n_clusters']} is more than the {rows} training rows"
-        )
+    check_rows(ctx.params, rows)
     autoencoder, origin = _autoencoder(ctx, params, featurizer)
     if params["existed_pretrain_model"]:
         params["encode_units"] = [int(layer.units) for layer in _encoder_layers(autoencoder)]
@@ -290,7 +334,7 @@ def train(ctx: TrainContext) -> TrainOutcome:
     x = np.vstack(list(_matrices(featurizer, training_part(ctx)())))
     centroids, inertia = _initial_centroids(embed(encoder, x), params, ctx.options.seed)
     ctx.report(stage="kmeans", rows=len(x), inertia=inertia)
-    result = refine(encoder, x, centroids, params, ctx.options.seed, ctx.report)
+    result = refine(encoder, x, centroids, params, ctx.options.seed, ctx.report, autoencoder)
     del x
     encoder.save(ctx.model_dir / KERAS_FILE)
     evaluation, evaluated_on = evaluation_source(ctx)

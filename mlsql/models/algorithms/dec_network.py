@@ -8,7 +8,8 @@
   ``p_ij ∝ q_ij² / f_j`` with ``f_j = Σ_i q_ij``.
 - ``refine``: the clustering phase: KL(P‖Q) minimised by SGD over encoder and centroids, P
   recomputed every ``update_interval`` batches, stopping when fewer than ``tol`` of the
-  assignments changed between two updates (or after ``train_max_iters`` batches).
+  assignments changed between two updates (or after ``train_max_iters`` batches); with
+  ``loss="idec"`` the reconstruction loss is kept (IDEC, Guo, Gao, Liu & Yin 2017).
 - ``DecBackend``: scores new rows with the saved encoder (``model.keras``, plain Dense layers,
   loaded in safe mode) and the centroids kept in the model's metadata.
 
@@ -132,14 +133,17 @@ def refine(
     params: dict[str, Any],
     seed: int,
     report: Callable[..., None],
+    autoencoder: Any = None,
 ) -> RefineResult:
-    """DEC's clustering phase over the rows `x` (fine-tunes `encoder` in place)."""
-    import keras
+    """DEC's clustering phase over the rows `x` (fine-tunes `encoder` in place).
 
+    With ``params["loss"] == "idec"`` (and the `autoencoder` whose encoder is `encoder`), the
+    reconstruction loss stays on during clustering, weighted 1 against ``idec_gamma`` for
+    KL(P‖Q) (IDEC, Guo et al. 2017): the embedding keeps the data's local structure.
+    """
     alpha = float(params["alpha"])
-    model, layer = clustering_model(encoder, centroids, alpha)
-    optimizer = keras.optimizers.SGD(learning_rate=float(params["train_lr"]), momentum=0.9)
-    model.compile(optimizer=optimizer, loss="kld")
+    model, layer = _refine_model(encoder, centroids, params, autoencoder)
+    idec = params.get("loss") == "idec"
     size, interval, tol = params["train_batch_size"], params["update_interval"], params["tol"]
     order = np.random.default_rng(seed).permutation(len(x))
     x = np.asarray(x, dtype=np.float32)[order]
@@ -158,11 +162,32 @@ def refine(
         if iteration == params["train_max_iters"]:
             break
         stop = min(start + size, len(x))
-        model.train_on_batch(x[start:stop], p[start:stop])
+        batch = x[start:stop]
+        model.train_on_batch(batch, [p[start:stop], batch] if idec else p[start:stop])
         start = stop if stop < len(x) else 0
     assignments = np.empty(len(x), dtype=np.int64)
     assignments[order] = previous
     return RefineResult(assignments, _weights(layer), iteration, delta, delta < tol)
+
+
+def _refine_model(
+    encoder: Any, centroids: np.ndarray, params: dict[str, Any], autoencoder: Any
+) -> tuple[Any, Any]:
+    """The compiled model of the clustering phase (DEC: Q only; IDEC: Q and reconstruction)."""
+    import keras
+
+    model, layer = clustering_model(encoder, centroids, float(params["alpha"]))
+    optimizer = keras.optimizers.SGD(learning_rate=float(params["train_lr"]), momentum=0.9)
+    if params.get("loss") != "idec":
+        model.compile(optimizer=optimizer, loss="kld")
+        return model, layer
+    if autoencoder is None:
+        raise ValueError("IDEC refines with the autoencoder: pass `autoencoder`")
+    both = keras.Model(autoencoder.input, [model.output, autoencoder.output], name="idec")
+    both.compile(
+        optimizer=optimizer, loss=["kld", "mse"], loss_weights=[float(params["idec_gamma"]), 1.0]
+    )
+    return both, layer
 
 
 def _weights(layer: Any) -> np.ndarray:

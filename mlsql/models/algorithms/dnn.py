@@ -13,7 +13,7 @@ ends in a ``Rescaling`` layer back to label units, so ``model.predict`` gives th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from mlsql.models.algorithms.common import (
     label_info,
     training_part,
 )
+from mlsql.models.algorithms.epochs import run_epochs
 from mlsql.models.backends import KERAS_FILE, quiet_tensorflow
 from mlsql.models.features import Featurizer, FeaturizerBuilder
 from mlsql.models.labels import LabelInfo, LabelStats
@@ -119,44 +120,21 @@ def build_network(n_inputs: int, n_outputs: int, params: Mapping[str, Any]) -> A
     return model
 
 
-def _minibatches(
-    frames: Iterator[Any], size: int, rng: np.random.Generator
-) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
-    """Shuffled mini-batches of ``(x, y)`` pairs (the third value: rows read so far)."""
-    xs: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    held, rows = 0, 0
-    for x, y in frames:
-        order = rng.permutation(len(x))
-        xs.append(x[order])
-        ys.append(y[order])
-        held, rows = held + len(x), rows + len(x)
-        if held >= size:
-            x_all, y_all = np.concatenate(xs), np.concatenate(ys)
-            cut = held - held % size
-            for start in range(0, cut, size):
-                yield x_all[start : start + size], y_all[start : start + size], rows
-            xs, ys, held = [x_all[cut:]], [y_all[cut:]], held - cut
-    if held:
-        yield np.concatenate(xs), np.concatenate(ys), rows
-
-
 def _epochs(
     ctx: TrainContext, model: Any, featurizer: Featurizer, encode: Any, params: Mapping[str, Any]
 ) -> None:
     frames = training_part(ctx)
     label = ctx.options.label_col or ""
-    for epoch in range(params["epochs"]):
-        rng = np.random.default_rng(ctx.options.seed + epoch)
-        pairs = (
+    run_epochs(
+        model,
+        lambda: (
             (featurizer.transform(df).astype(np.float32), encode(df[label])) for df in frames()
-        )
-        losses, rows = [], 0
-        for x, y, seen in _minibatches(pairs, params["batchSize"], rng):
-            losses.append(float(np.asarray(model.train_on_batch(x, y)).ravel()[0]))
-            rows = seen
-        loss = float(np.mean(losses)) if losses else float("nan")
-        ctx.report(stage="epoch", epoch=epoch + 1, epochs=params["epochs"], rows=rows, loss=loss)
+        ),
+        epochs=params["epochs"],
+        batch_size=params["batchSize"],
+        seed=ctx.options.seed,
+        report=ctx.report,
+    )
 
 
 def _encoder(label: LabelInfo, target: _Target) -> tuple[Any, tuple[float, float] | None]:

@@ -268,6 +268,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mlsql training worker: bad spec {args.spec}: {exc}", file=sys.stderr)
         return 2
     emit = _printer(sys.stdout)
+    raw = json.loads(Path(args.spec).read_text(encoding="utf-8"))
+    if raw.get("trials"):  # several trials, the data read once (a search: trial_pack.py)
+        from .trial_pack import DEFAULT_CACHE_BYTES, run_pack
+
+        with contextlib.redirect_stdout(sys.stderr):
+            limit = int(raw.get("cache_bytes") or DEFAULT_CACHE_BYTES)
+            return run_pack(spec, raw["trials"], limit, emit)
     with contextlib.redirect_stdout(sys.stderr):  # stdout carries only the JSON events
         result = run_spec(spec, emit)
     if spec.result_path:

@@ -124,7 +124,7 @@ def _forward_progress(
             except ValueError:
                 continue
             if isinstance(event, dict):
-                sink.send({**event, "group": group, "pid": proc.pid})
+                sink.send({"group": group, **event, "pid": proc.pid})  # a pack: each trial's
     finally:
         timer.cancel()
     proc.wait()

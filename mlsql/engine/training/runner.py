@@ -109,7 +109,7 @@ def _run_plan(
         plan.launched(specs)
         ctx.job.report(training={"plan": plan.summary()})
         workers = [_worker_spec(ctx, s, feed, store, stagings, launch) for s in specs]
-        results = _launch(ctx, workers, feed.topics)
+        results = _launch(ctx, workers, feed.topics, packed=plan.search)
         ctx.job.check()
         _raise_if_fatal(ctx, stmt, results)
         plan.observe(results)
@@ -183,23 +183,33 @@ def _worker_spec(
     }
 
 
-def _launch(ctx: RunContext, specs: list[dict[str, Any]], topics: Topics) -> list[TrialResult]:
-    """Run one Spark task per trial; each starts and watches its worker process."""
+def _launch(
+    ctx: RunContext, specs: list[dict[str, Any]], topics: Topics, *, packed: bool = False
+) -> list[TrialResult]:
+    """Run one Spark task per trial, or per pack of trials (a search: ``packs.py``); each
+    task starts and watches its worker process."""
+    from mlsql.engine.training.packs import pack, pack_spec
+
     bootstrap, progress_topic = topics.bootstrap, topics.progress
     timeout_s = ctx.config.training.worker_timeout_s
+    sc = ctx.spark.sparkContext
+    units = [pack_spec(p) for p in pack(specs, sc.defaultParallelism)] if packed else specs
 
     def task(items: Any) -> Any:
         from mlsql.engine.training.launcher import ProgressSink, run_worker
+        from mlsql.engine.training.packs import run_pack
 
         for spec in items:
             sink = ProgressSink(bootstrap, progress_topic)
             try:
-                yield json.dumps(run_worker(spec, sink, timeout_s))
+                if spec.get("trials"):
+                    yield from (json.dumps(r) for r in run_pack(spec, sink, timeout_s))
+                else:
+                    yield json.dumps(run_worker(spec, sink, timeout_s))
             finally:
                 sink.close()
 
-    sc = ctx.spark.sparkContext
-    rdd = sc.parallelize([json.dumps(s) for s in specs], len(specs)).map(json.loads)
+    rdd = sc.parallelize([json.dumps(s) for s in units], len(units)).map(json.loads)
     algorithms = {int(s["group"]["group"]): s["group"]["algorithm"] for s in specs}
     found = []
     for text in rdd.mapPartitions(task).collect():

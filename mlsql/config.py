@@ -193,6 +193,10 @@ class Config(BaseSettings):
         on first use, mlsql/jars/)."""
         return self._jar_folder("spark")
 
+    def s3_jars(self) -> list[Path]:
+        """Spark's s3a connector (fetched on first use when S3 is configured, mlsql/jars/)."""
+        return self._jar_folder("s3")
+
     def broker_jars(self) -> list[Path]:
         """The Kafka broker's class path (fetched on first use, mlsql/jars/)."""
         return self._jar_folder("broker")

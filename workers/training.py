@@ -38,6 +38,7 @@ from mlsql.models.algorithms.base import TrainContext, TrainOutcome
 from mlsql.models.algorithms.common import training_part
 from mlsql.models.budget import budget_params, folder_size, row_fraction, row_sample
 from mlsql.models.dataset import BatchSource, frame_source
+from mlsql.models.fs import is_remote
 from mlsql.models.loader import open_folder, output_schema
 from mlsql.models.losses import evaluate_with_loss
 from mlsql.models.metadata import ModelMetadata, library_versions
@@ -210,7 +211,9 @@ def _evaluate_training(ctx: TrainContext, meta: ModelMetadata, result: TrialResu
     result.loss_type = result.loss_type or kind
 
 
-def _failed(spec: TrialSpec, exc: BaseException, seconds: float, staging: Path) -> TrialResult:
+def _failed(
+    spec: TrialSpec, exc: BaseException, seconds: float, staging: Path | str
+) -> TrialResult:
     detail = None
     if isinstance(exc, MLSQLError):
         message, code = exc.message, exc.code
@@ -253,7 +256,17 @@ def run_spec(spec: WorkerSpec, progress: Progress) -> TrialResult:
         batches = spec.batch_source(progress)
         eval_batches = spec.eval_batch_source(progress)
     except Exception as exc:
-        return _failed(group, exc, 0.0, Path(spec.staging_dir))
+        return _failed(group, exc, 0.0, spec.staging_dir)
+    if is_remote(spec.staging_dir):  # s3a:, hdfs:: train locally, then upload (staging.py)
+        from .staging import train_remote
+
+        return train_remote(
+            spec.staging_dir,
+            group,
+            lambda trial, local: train_group(
+                trial, batches, local, progress, eval_batches=eval_batches
+            ),
+        )
     return train_group(group, batches, Path(spec.staging_dir), progress, eval_batches=eval_batches)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ def describe_model(
     if kind != "struct":
         signature.output(kind)  # raises for an output the model does not have
     return ModelFunction(
-        str(Path(path).resolve()),
+        store.uri,  # absolute (or a URI): executors run in other folders
         number,
         metadata.algorithm or algorithm,
         metadata.task,

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 
 def spark_conf(config: Config) -> dict[str, str]:
     """Every Spark setting the engine applies, in order of precedence (later wins)."""
-    jars = ",".join(str(p) for p in config.spark_jars())
+    from mlsql.models.fs import s3_env, uses_s3
+
+    # S3 configured (spark.hadoop.fs.s3a.*): the s3a connector jars, and the same settings for
+    # the model store in the executors' Python workers (mlsql.models.fs)
+    s3 = uses_s3(config.spark.conf)
+    jar_paths = [*config.spark_jars(), *(config.s3_jars() if s3 else [])]
+    jars = ",".join(str(p) for p in jar_paths)
     conf: dict[str, str] = {
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.python.worker.reuse": "true",
@@ -33,6 +39,7 @@ def spark_conf(config: Config) -> dict[str, str]:
         option = f"-Dlog4j.configurationFile={log_conf}"
         conf["spark.driver.extraJavaOptions"] = option
         conf["spark.executor.extraJavaOptions"] = option
+    conf.update({f"spark.executorEnv.{k}": v for k, v in s3_env(config.spark.conf).items()})
     conf.update(config.spark.conf)
     return conf
 
@@ -51,6 +58,10 @@ def build_spark_session(config: Config) -> SparkSession:
     """The Spark session for `config` (getOrCreate: reuses an active session's context)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from mlsql.models.fs import s3_env
+
+    for key, value in s3_env(config.spark.conf).items():  # the driver's model store reads them
+        os.environ.setdefault(key, value)
     # Spark binds its driver services to this address; loopback unless the user says otherwise.
     if config.spark.master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")

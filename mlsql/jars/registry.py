@@ -155,6 +155,18 @@ register_artifacts(
     Artifact("org.postgresql", "postgresql", "42.7.14", "0e7c94ce80cb1dd9875ff44ffe6a40a8aaa3eefd"),
 )
 
+# The s3a connector (hadoop-aws matching the Hadoop client PySpark ships, 3.5.0, and its AWS SDK
+# bundle, about 690 MB): fetched, and added to spark.jars, only when [spark.conf] sets
+# spark.hadoop.fs.s3a.* keys (mlsql.models.fs.uses_s3).
+register_jar_set("s3", "Spark's s3a connector (spark.jars when S3 is configured)", essential=False)
+register_artifacts(
+    "s3",
+    Artifact("org.apache.hadoop", "hadoop-aws", "3.5.0", "9e594525d264c0db653c7f68da98b245f7d61ea5"),
+    Artifact("software.amazon.awssdk", "bundle", "2.35.4", "7252265e3970b214708e68a8b74a8fa8c875af1e"),
+    Artifact("software.amazon.s3.analyticsaccelerator", "analyticsaccelerator-s3", "1.3.1", "6c9bd0f6c440c9a78e82d272f5f0252d942419f6"),
+    Artifact("org.wildfly.openssl", "wildfly-openssl", "2.2.5.Final", "78a86a04b5ddbfb75d6f3a2812cc724cde4a26f1"),
+)
+
 # The ANTLR tool that regenerates mlsql/parser/generated (`make regenerate`); only on request.
 register_jar_set("tools", "the ANTLR tool (make regenerate)", on_demand=False, essential=False)
 register_artifacts(

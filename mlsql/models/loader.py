@@ -30,6 +30,7 @@ import pandas as pd
 from mlsql.errors import AnalysisError
 from mlsql.models.backends import KerasBackend, Scores, SklearnBackend, load_keras, load_sklearn
 from mlsql.models.features import Featurizer
+from mlsql.models.fs import is_remote
 from mlsql.models.labels import LabelInfo
 from mlsql.models.metadata import METADATA_FILE, ModelMetadata
 from mlsql.models.signature import ModelSignature, class_index
@@ -224,11 +225,11 @@ def open_folder(folder: Path, metadata: ModelMetadata) -> PredictModel:
 def resolve_folder(path: str | os.PathLike[str], version: int | str = "latest") -> Path:
     """The version folder that `path` and `version` name.
 
-    `path` is a model path holding ``_model_<N>`` folders, or one version folder itself.
+    `path` is a model path holding ``_model_<N>`` folders, or one version folder itself; on
+    S3/HDFS (``mlsql.models.remote_store``) the version is materialised in a local cache folder.
     """
-    path = Path(path)
-    if (path / METADATA_FILE).is_file():
-        return path
+    if not is_remote(os.fspath(path)) and (Path(path) / METADATA_FILE).is_file():
+        return Path(path)
     store = ModelStore(path)
     return store.version_dir(store.resolve(version))
 

@@ -15,6 +15,11 @@ it takes the store lock, numbers the version, fsyncs, and ``os.rename``s the sta
 which ``clean_staging`` removes once it is old. Without ``keepVersion`` the new version replaces
 the older ones once it is published (versions of the same run, i.e. the other parameter groups
 of the same ``train`` statement, are kept, so the best group can be chosen among them).
+
+A model path that is a URI of another file system (``s3a://``, ``s3://``, ``hdfs://``) gets a
+``RemoteModelStore`` (``mlsql.models.remote_store``): the same layout and the same promise
+without rename (the marker is written last and is the commit). A relative local path is made
+absolute when the store is made (on the driver), so executors and workers see the same folder.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mlsql.errors import AnalysisError, WorkerError
+from mlsql.models.fs import absolute, is_remote, local_path
 from mlsql.models.metadata import ENGINE, FORMAT_VERSION, METADATA_FILE, ModelMetadata
 
 MARKER_FILE = ".mlsql-model"
@@ -109,11 +115,22 @@ def verify(folder: Path) -> ModelMetadata:
     return ModelMetadata.read(folder)
 
 
+Prepare = Callable[[Path], None]
+
+
 class ModelStore:
-    """The versions of one model path."""
+    """The versions of one model path (a ``RemoteModelStore`` for hdfs:/s3a:/s3: URIs)."""
+
+    def __new__(cls, path: str | os.PathLike[str]) -> ModelStore:
+        if cls is ModelStore and is_remote(os.fspath(path)):
+            from mlsql.models.remote_store import RemoteModelStore
+
+            return super().__new__(RemoteModelStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.uri = absolute(os.fspath(path))
+        self.path = Path(local_path(self.uri))
 
     def version_dir(self, version: int) -> Path:
         """The folder of a version number."""
@@ -160,13 +177,19 @@ class ModelStore:
 
         return best_version(self)
 
-    def new_staging(self) -> Path:
+    def new_staging(self) -> str:
         """Creates an empty staging folder inside the model path (removing stale ones first)."""
         self.path.mkdir(parents=True, exist_ok=True)
         self.clean_staging()
         folder = self.path / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
         folder.mkdir()
-        return folder
+        return str(folder)
+
+    def discard(self, staging: str) -> None:
+        """Removes a staging folder that was not published (and its worker's result file)."""
+        shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{staging}.result.json")
 
     def clean_staging(self, max_age_s: float = STALE_STAGING_S) -> list[Path]:
         """Removes staging and trash folders older than `max_age_s`; returns what was removed."""
@@ -192,13 +215,17 @@ class ModelStore:
             finally:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
-    def publish(self, staging_dir: Path, keep_version: bool) -> int:
+    def publish(
+        self, staging_dir: str | Path, keep_version: bool, prepare: Prepare | None = None
+    ) -> int:
         """Publishes a sealed staging folder as the next version.
 
         Args:
             staging_dir: A folder a training worker wrote and sealed.
             keep_version: Keep older versions; otherwise they are removed after publishing
                 (except versions with the same ``run_id``, the sibling parameter groups).
+            prepare: Called with the verified folder before it is re-sealed and published
+                (e.g. to add lineage to its metadata).
 
         Returns:
             The new version number.
@@ -211,6 +238,9 @@ class ModelStore:
             meta = verify(staging_dir)
         except AnalysisError as exc:
             raise WorkerError(f"cannot publish {staging_dir}: {exc.message}") from exc
+        if prepare is not None:
+            prepare(staging_dir)
+            meta = ModelMetadata.read(staging_dir)
         with self._locked():
             staging_dir = self._move_inside(staging_dir)
             numbers = self._numbers()
@@ -252,10 +282,10 @@ def _run_id(folder: Path) -> str | None:
         return None
 
 
-def publish(model_path: str | os.PathLike[str], staging_dir: Path, keep_version: bool) -> int:
+def publish(model_path: str | os.PathLike[str], staging_dir: str | Path, keep_version: bool) -> int:
     """Publishes a worker's sealed staging folder as the next version of `model_path`.
 
     The engine calls this on the driver once the training worker succeeded; see
     ``ModelStore.publish``.
     """
-    return ModelStore(model_path).publish(Path(staging_dir), keep_version)
+    return ModelStore(model_path).publish(staging_dir, keep_version)

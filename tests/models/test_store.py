@@ -86,7 +86,7 @@ def test_best_regression_version_has_the_lowest_rmse(tmp_path) -> None:
 
 def test_a_crash_after_writing_staging_publishes_nothing(tmp_path) -> None:
     path = tmp_path / "model"
-    staging = ModelStore(path).new_staging()
+    staging = Path(ModelStore(path).new_staging())
     result = train_group(GroupSpec("RF", params=PARAMS), arrow_source(iris()), staging, print)
     assert result.ok
     (staging / MARKER_FILE).unlink()  # killed before sealing: files written, no marker
@@ -106,7 +106,7 @@ def test_a_failing_data_source_leaves_no_version(tmp_path) -> None:
         raise ConnectionError("broker went away")
 
     path = tmp_path / "model"
-    staging = ModelStore(path).new_staging()
+    staging = Path(ModelStore(path).new_staging())
     result = train_group(GroupSpec("RF", params=PARAMS), broken, staging, print)
     assert result.status == "failed" and "broker went away" in result.error
     assert not (staging / MARKER_FILE).exists()

@@ -9,6 +9,7 @@ Spark job kills it), and the launcher kills it when the time limit passes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -69,6 +70,7 @@ def run_worker(spec: dict[str, Any], sink: ProgressSink, timeout_s: float) -> di
     unless successful, `error`; it also carries the worker's GroupResult (metrics, staging …).
     """
     group = _group_of(spec)
+    spec = _local_result_path(spec)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(spec, handle)
         spec_path = handle.name
@@ -89,6 +91,23 @@ def run_worker(spec: dict[str, Any], sink: ProgressSink, timeout_s: float) -> di
         return _outcome(spec, proc.returncode, timed_out, "".join(stderr_tail), timeout_s)
     finally:
         os.unlink(spec_path)
+        if spec.get("result_path") and spec.get("local_result"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(spec["result_path"])
+
+
+def _local_result_path(spec: dict[str, Any]) -> dict[str, Any]:
+    """The worker's result file is read here, by the launcher: when the staging folder is on
+    another file system (s3a:, hdfs:) it goes to a local temporary file instead."""
+    from mlsql.models.fs import is_remote
+
+    result_path = spec.get("result_path")
+    if result_path and not is_remote(result_path):
+        return spec
+    handle, path = tempfile.mkstemp(prefix="mlsql-result-", suffix=".json")
+    os.close(handle)
+    os.unlink(path)
+    return {**spec, "result_path": path, "local_result": True}
 
 
 def _drain_stderr(proc: subprocess.Popen[str]) -> deque[str]:

@@ -18,11 +18,9 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.context import RunContext, Table
@@ -75,11 +73,11 @@ def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
     opts = split_options(options_dict(stmt.options))
     store = ModelStore(ctx.resolve_path(stmt.path))
     slots = max(1, ctx.spark.sparkContext.defaultParallelism)
-    plan = plan_for(stmt, ctx, opts, ctx.job.id, str(store.path), slots)
+    plan = plan_for(stmt, ctx, opts, ctx.job.id, store.uri, slots)
     df = ctx.spark.table(stmt.table)
     eval_df = ctx.spark.table(opts.evaluate_table) if opts.evaluate_table else None
     topics = _topics(ctx, opts, df)
-    stagings: list[Path] = []
+    stagings: list[str] = []
     try:
         ctx.job.check()
         feed = Feed(topics, _send_data(ctx, topics, df, eval_df))
@@ -90,7 +88,7 @@ def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
         lineage = _lineage(stmt, df, opts.evaluate_table)
         published = _publish(store, plan, opts.keep_version, lineage)
     finally:
-        _cleanup(topics, stagings)
+        _cleanup(topics, stagings, store)
     return _table(ctx, stmt, plan, published)
 
 
@@ -100,7 +98,7 @@ def _run_plan(
     plan: Plan,
     feed: Feed,
     store: ModelStore,
-    stagings: list[Path],
+    stagings: list[str],
 ) -> None:
     """Ask, run, tell, until the plan is done; fatal worker deaths stop everything."""
     launch = 0
@@ -167,14 +165,14 @@ def _worker_spec(
     spec: TrialSpec,
     feed: Feed,
     store: ModelStore,
-    stagings: list[Path],
+    stagings: list[str],
     launch: int,
 ) -> dict[str, Any]:
-    staging = store.new_staging()
+    staging = store.new_staging()  # an absolute path or URI: workers run in other folders
     stagings.append(staging)
     return {
         "group": spec.to_dict(),
-        "staging_dir": str(staging),
+        "staging_dir": staging,
         "result_path": f"{staging}.result.json",
         "topic": asdict(feed.refs["data"]),
         "eval_topic": asdict(feed.refs["evaluate"]) if "evaluate" in feed.refs else None,
@@ -252,23 +250,21 @@ def _publish(
     for group in sorted(plan.history):
         last = plan.history[group].last
         if last is not None and last.ok and last.staging_dir:
+            prepare = None
             if lineage is not None:
-                record_lineage(Path(last.staging_dir), lineage, last.seconds)
-            versions[group] = store.publish(Path(last.staging_dir), keep_version)
-    return table.Published(versions, str(store.path), _best_group(plan.history))
+                prepare = partial(record_lineage, lineage=lineage, training_seconds=last.seconds)
+            versions[group] = store.publish(last.staging_dir, keep_version, prepare)
+    return table.Published(versions, store.uri, _best_group(plan.history))
 
 
-def _cleanup(topics: Topics, stagings: list[Path]) -> None:
+def _cleanup(topics: Topics, stagings: list[str], store: ModelStore) -> None:
     for name in topics.names():
         try:
             delete_topic(topics.bootstrap, name)
         except Exception:
             pass
     for staging in stagings:
-        shutil.rmtree(staging, ignore_errors=True)
-        result_file = Path(f"{staging}.result.json")
-        if result_file.exists():
-            os.unlink(result_file)
+        store.discard(staging)
 
 
 def _table(ctx: RunContext, stmt: TrainStatement, plan: Plan, published: table.Published) -> Table:
@@ -307,12 +303,14 @@ def _best_group(histories: dict[int, TrialHistory]) -> int | None:
 
 
 def check_model_path(ctx: RunContext, stmt: TrainStatement) -> None:
-    """Model paths must be local folders (the store publishes with rename)."""
-    from mlsql.engine.paths import is_local
+    """Model paths are local folders or hdfs:, s3a:, s3: URIs (``mlsql.models.fs``)."""
+    from mlsql.models.fs import HDFS_SCHEMES, LOCAL_SCHEMES, S3_SCHEMES, scheme
 
-    if not is_local(stmt.path):
+    if scheme(stmt.path) not in (*LOCAL_SCHEMES, *S3_SCHEMES, *HDFS_SCHEMES):
         raise ctx.error(
-            AnalysisError, f"model path '{stmt.path}' must be a local or mounted folder", stmt
+            AnalysisError,
+            f"model path '{stmt.path}' must be a local folder or an hdfs:, s3a: or s3: URI",
+            stmt,
         )
     from mlsql.models.algorithms import find_algorithm
 

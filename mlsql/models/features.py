@@ -116,7 +116,10 @@ def _hash_text(series: pd.Series, width: int) -> np.ndarray:
 
 def _numeric_block(df: pd.DataFrame, plans: list[ColumnPlan]) -> np.ndarray:
     """`ColumnPlan.encode` of several numeric columns at once (same fill and scaling)."""
-    matrix = df[[p.name for p in plans]].to_numpy(np.float64, copy=True)
+    names = [p.name for p in plans]
+    # A frame of exactly these columns (a serving worker's rows) converts without a selection.
+    frame = df if len(names) == df.shape[1] and list(df.columns) == names else df[names]
+    matrix = frame.to_numpy(np.float64, copy=True)
     fill = np.asarray([p.fill[0] if p.fill else np.nan for p in plans])
     bad = ~np.isfinite(matrix)
     if bad.any():
@@ -154,8 +157,9 @@ class Featurizer:
             )
         blocks: list[np.ndarray] = []
         numeric: list[ColumnPlan] = []
+        dtypes = dict(zip(df.columns, df.dtypes, strict=True))
         for plan in self.plans:
-            if plan.kind == "numeric" and pd.api.types.is_numeric_dtype(df[plan.name].dtype):
+            if plan.kind == "numeric" and pd.api.types.is_numeric_dtype(dtypes[plan.name]):
                 numeric.append(plan)  # contiguous numeric columns convert as one block
                 continue
             if numeric:

@@ -37,8 +37,9 @@ from ..services.security import (
 )
 
 
-def get_runtime(request: Request) -> ServerRuntime:
-    """The app's runtime (engine, history, pool)."""
+async def get_runtime(request: Request) -> ServerRuntime:
+    """The app's runtime (engine, history, pool); async, so FastAPI calls it in the event loop
+    rather than through a worker thread (a thread hop per request)."""
     runtime: ServerRuntime = request.app.state.runtime
     return runtime
 

@@ -3,7 +3,8 @@
 Requests for one model queue in an `AdaptiveBatcher`. Its loop takes a free slot (at most
 `max_in_flight` batches out at once, one per worker), takes what is queued, up to the current
 batch size, and sends it as one batch. While other batches of the model are in flight it waits
-up to `wait_ms` for the batch to fill (delayed batching); a lone request never waits.
+up to `wait_ms` for the batch to fill (delayed batching); a lone request never waits: when
+nothing is queued or in flight, `submit` sends it at once from the caller's own task.
 
 The batch size follows AIMD against the latency objective: a batch that came back within the
 target while full raises the size by `ADDITIVE_STEP`; one over the target because of its rows
@@ -79,9 +80,16 @@ class AdaptiveBatcher:
 
     async def submit(self, rows: list[Any]) -> list[Any]:
         """The results of `rows` (one per row), computed in some batch."""
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        if not self._queue and self._in_flight == 0 and not self._slots.locked():
+            # Idle: no batch to join and none in flight, so send now from this task (no hop
+            # through the loop task, no delay).
+            await self._slots.acquire()
+            self._in_flight += 1
+            await self._send([_Request(rows, future)])
+            return future.result()
         if self._loop_task is None or self._loop_task.done():
             self._loop_task = asyncio.create_task(self._loop())
-        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
         self._queue.append(_Request(rows, future))
         self._arrived.set()
         return await future
@@ -128,7 +136,8 @@ class AdaptiveBatcher:
                 break
             self._arrived.clear()
             try:
-                await asyncio.wait_for(self._arrived.wait(), remaining)
+                async with asyncio.timeout(remaining):
+                    await self._arrived.wait()
             except TimeoutError:
                 break
         return batch

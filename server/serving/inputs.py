@@ -139,6 +139,11 @@ def _vector(i: int, column: InputColumn, value: list[Any] | dict[str, Any]) -> t
         raise InputError(f"{where} is not a vector: {err}") from None
 
 
+def numeric_only(columns: Sequence[InputColumn]) -> bool:
+    """True when every column is numeric (or boolean): rows travel as a float64 matrix."""
+    return bool(columns) and all(c.kind in NUMERIC_KINDS for c in columns)
+
+
 def to_arrow(rows: Sequence[tuple[Any, ...]], columns: Sequence[InputColumn]) -> pa.Table:
     """The rows as an Arrow table with the model's column names and kinds."""
     arrays = []

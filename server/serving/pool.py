@@ -137,6 +137,10 @@ class WorkerPool:
 
     async def _take(self) -> WorkerProcess:
         """An idle live worker, waiting at most the request timeout."""
+        while not self._idle.empty():  # the common case: no waiting, no timer
+            worker = self._idle.get_nowait()
+            if worker.alive:
+                return worker
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.request_timeout_s
         self._waiting += 1

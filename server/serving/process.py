@@ -115,8 +115,9 @@ class WorkerProcess:
                 raise WorkerGone(f"worker {self.name} is not running")
             try:
                 self._writer.write(encode(header, body))
-                await self._writer.drain()
-                return await asyncio.wait_for(read_frame(self._reader), timeout_s)
+                async with asyncio.timeout(timeout_s):  # no extra task, unlike wait_for
+                    await self._writer.drain()
+                    return await read_frame(self._reader)
             except TimeoutError:
                 self._broken = True
                 self.kill()

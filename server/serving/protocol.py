@@ -1,7 +1,10 @@
-"""The framing between the server and a model worker: one message = header + Arrow rows.
+"""The framing between the server and a model worker: one message = header + rows.
 
-A frame is ``!II`` (header length, body length), a UTF-8 JSON header, then the body: an Arrow
-IPC stream of rows (empty when the message carries none). Requests name an ``op`` (``ping``,
+A frame is ``!II`` (header length, body length), a UTF-8 JSON header, then the body: the rows,
+either an Arrow IPC stream (``"body": "arrow"``, any column kinds) or, when every input column
+is numeric, the raw little-endian float64 matrix (``"body": "f8"``, row-major, the header's
+``columns`` naming its columns; missing values are NaN): a request's few numeric rows then cost
+no Arrow schema or IPC stream at all. The body is empty when the message carries no rows. Requests name an ``op`` (``ping``,
 ``load``, ``predict``, ``stop``); answers say ``ok`` and, on failure, an error ``code`` and
 ``message``. Both sides use these functions (blocking sockets in the worker, asyncio streams
 in the server).
@@ -15,6 +18,7 @@ import socket
 import struct
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 PREFIX = struct.Struct("!II")
@@ -60,13 +64,24 @@ def bytes_table(body: bytes) -> pa.Table:
     return pa.ipc.open_stream(pa.py_buffer(body)).read_all()
 
 
+def matrix_bytes(rows: Any) -> bytes:
+    """Numeric rows (numbers, booleans or None) as a raw float64 matrix (None becomes NaN)."""
+    return np.asarray(rows, dtype="<f8").tobytes()
+
+
+def bytes_matrix(body: bytes, width: int) -> np.ndarray:
+    """The rows × `width` float64 matrix of a raw body (ProtocolError if it does not divide)."""
+    if width <= 0 or len(body) % (8 * width):
+        raise ProtocolError(f"a float64 body of {len(body)} bytes is not rows of {width} columns")
+    return np.frombuffer(body, dtype="<f8").reshape(-1, width)
+
+
 async def read_frame(reader: asyncio.StreamReader) -> tuple[dict[str, Any], bytes]:
     """The next frame from an asyncio stream (``asyncio.IncompleteReadError`` at EOF)."""
     head_len, body_len = PREFIX.unpack(await reader.readexactly(PREFIX.size))
     _check_sizes(head_len, body_len)
-    head = await reader.readexactly(head_len)
-    body = await reader.readexactly(body_len) if body_len else b""
-    return decode_header(head), body
+    data = await reader.readexactly(head_len + body_len)
+    return decode_header(data[:head_len]), data[head_len:]
 
 
 def _recv_exactly(sock: socket.socket, size: int) -> bytes:
@@ -84,6 +99,5 @@ def recv_frame(sock: socket.socket) -> tuple[dict[str, Any], bytes]:
     """The next frame from a blocking socket (``EOFError`` when the peer closed it)."""
     head_len, body_len = PREFIX.unpack(_recv_exactly(sock, PREFIX.size))
     _check_sizes(head_len, body_len)
-    head = _recv_exactly(sock, head_len)
-    body = _recv_exactly(sock, body_len) if body_len else b""
-    return decode_header(head), body
+    data = _recv_exactly(sock, head_len + body_len)
+    return decode_header(data[:head_len]), data[head_len:]

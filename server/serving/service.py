@@ -20,7 +20,7 @@ from mlsql.config import ServingSettings
 
 from .batching import AdaptiveBatcher
 from .cache import PredictionCache, row_key
-from .inputs import InputError, normalise, to_arrow
+from .inputs import InputError, normalise, numeric_only, to_arrow
 from .metrics import ServingMetrics
 from .models import (
     FunctionLike,
@@ -32,7 +32,7 @@ from .models import (
     names,
 )
 from .pool import PoolError, WorkerPool
-from .protocol import table_bytes
+from .protocol import matrix_bytes, table_bytes
 from .selection import Exp3, Exp4Ensemble, FeedbackLog, gather_until, loss
 
 Policy = Exp3 | Exp4Ensemble
@@ -254,25 +254,31 @@ class ServingService:
     async def _run_batch(
         self, version: ModelVersion, rows: list[tuple[Any, ...]]
     ) -> list[dict[str, Any]]:
-        """One batch on one worker: Arrow rows out, Arrow prediction columns back."""
-        table = to_arrow(rows, version.signature.inputs)
-        header = {
+        """One batch on one worker: rows out (a float64 matrix when every input is numeric,
+        else Arrow), the prediction columns back."""
+        columns = version.signature.inputs
+        header: dict[str, Any] = {
             "op": "predict",
             "path": version.path,
             "version": version.version,
             "positive_class": version.positive_class,
         }
+        if numeric_only(columns):
+            header["body"], header["columns"] = "f8", [c.name for c in columns]
+            payload = matrix_bytes(rows)
+        else:
+            payload = table_bytes(to_arrow(rows, columns))
         try:
-            answer, body = await self.pool.call(header, table_bytes(table))
+            answer, body = await self.pool.call(header, payload)
         except PoolError as err:
             raise ServingError(err.status, err.code, err.message) from None
         if not answer.get("ok"):
             status = 400 if answer.get("code") == "invalid_input" else 500
             raise ServingError(status, str(answer.get("code")), str(answer.get("message")))
-        columns: dict[str, list[Any]] = answer["columns"]
-        names = list(columns)
+        outputs: dict[str, list[Any]] = answer["columns"]
+        names = list(outputs)
         return [
-            dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+            dict(zip(names, values, strict=True)) for values in zip(*outputs.values(), strict=True)
         ]
 
     def metrics_text(self) -> str:

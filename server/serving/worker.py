@@ -7,7 +7,7 @@ Models are loaded through `mlsql.models.cache.get_model`, the same loader and pe
 as the Spark function, so a served prediction is computed by the same code as `register`'s.
 
 Requests (see `protocol.py`): ``ping``; ``load`` (path, version); ``predict`` (path, version,
-optional outputs; Arrow rows in the body → the prediction columns back as JSON lists in the
+optional outputs; the rows in the body, a raw float64 matrix for numeric models, else Arrow → the prediction columns back as JSON lists in the
 answer's header: exact for floats, cheaper than Arrow for a request's few rows); ``stop``. An error
 answers ``{"ok": false, "code", "message"}`` and the worker keeps serving. On Linux the worker
 dies with its parent (``PR_SET_PDEATHSIG``), so a killed server leaves no workers behind.
@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from .protocol import bytes_table, encode, recv_frame
+from .protocol import bytes_matrix, bytes_table, encode, recv_frame
 
 PR_SET_PDEATHSIG = 1
 INPUT_ERRORS = (ValueError, TypeError, KeyError)
@@ -112,11 +112,19 @@ class ModelWorker:
     def _predict(self, header: dict[str, Any], body: bytes) -> bytes:
         model = self._model(header["path"], int(header["version"]))
         out = model.predict(
-            bytes_table(body).to_pandas(),
+            _rows(header, body),
             outputs=header.get("outputs"),
             positive_class=header.get("positive_class"),
         )
         return encode({"ok": True, "rows": len(out), "columns": _result_columns(out)})
+
+
+def _rows(header: dict[str, Any], body: bytes) -> pd.DataFrame:
+    """The request's rows as a frame: from a raw float64 matrix (numeric models) or Arrow."""
+    if header.get("body") == "f8":
+        names = [str(n) for n in header["columns"]]
+        return pd.DataFrame(bytes_matrix(body, len(names)), columns=names, copy=False)
+    return bytes_table(body).to_pandas()
 
 
 def serve(listener: socket.socket, worker: ModelWorker) -> None:

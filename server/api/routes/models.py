@@ -26,8 +26,8 @@ from ..openapi import error_responses
 router = APIRouter(tags=["models"], dependencies=[Authorized])
 
 
-def get_serving(request: Request) -> ServingService:
-    """The app's serving layer (503 when serving is off)."""
+async def get_serving(request: Request) -> ServingService:
+    """The app's serving layer (503 when serving is off); async: no worker-thread hop."""
     serving: ServingService | None = getattr(request.app.state, "serving", None)
     if serving is None:
         raise ApiError(503, "serving_unavailable", "model serving is off (serving.enabled)")

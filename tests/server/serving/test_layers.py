@@ -52,7 +52,9 @@ def test_batches_shrink_when_over_the_objective() -> None:
         return batcher.size
 
     assert asyncio.run(run()) < 16  # 64 rows take 65 ms: cut multiplicatively towards 5 ms
-    assert sizes[0] == 64 and min(sizes[-10:]) <= 10
+    # The first request finds the batcher idle and goes at once, alone; the queue behind it
+    # then leaves in batches of the current size.
+    assert sizes[0] == 1 and sizes[1] >= 64 and min(sizes[-10:]) <= 10
 
 
 def test_a_fixed_cost_over_the_objective_grows_batches_while_requests_wait() -> None:

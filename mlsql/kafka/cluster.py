@@ -186,15 +186,22 @@ class KafkaCluster:
             proc.wait(timeout=10)
         self._record(node_id, 0)
 
-    def restart(self, node_id: int, timeout_s: float | None = None) -> None:
-        """Start a stopped or killed node again on its ports; wait until all brokers answer."""
+    def restart(self, node_id: int, *, wait: bool = True, timeout_s: float | None = None) -> None:
+        """Start a stopped or killed node again on its ports.
+
+        Args:
+            node_id: the node (1..N).
+            wait: wait until every broker is registered (not when restarting several nodes of a
+                quorum that is down: start them all, then call `wait_ready`).
+            timeout_s: longest wait.
+        """
         if self.state is None:
             raise KafkaError("the Kafka cluster is not started")
         node = next(n for n in self.state.nodes if n.node_id == node_id)
-        if node_id in self.processes and self.processes[node_id].poll() is None:
-            return
-        self._launch(node)
-        self.wait_ready(self.brokers, timeout_s)
+        if node_id not in self.processes or self.processes[node_id].poll() is not None:
+            self._launch(node)
+        if wait:
+            self.wait_ready(self.brokers, timeout_s)
 
     def running_nodes(self) -> list[int]:
         """Ids of the nodes whose process runs."""

@@ -17,9 +17,10 @@ for folder, name in MAPPED.items():
         packages.append(f"{name}.{sub}")
         package_dir[f"{name}.{sub}"] = f"{folder}/{sub.replace('.', '/')}"
 
-# conf/ (mlsql.toml, the Kafka and Spark logging templates, the Maven files) ships as the package
-# data of mlsql.conf, so a non-editable install finds it (mlsql/config.py::conf_file).
-CONF = {"mlsql.conf": "conf", "mlsql.conf.kafka": "conf/kafka", "mlsql.conf.maven": "conf/maven"}
+# conf/ (mlsql.toml, the Kafka and Spark logging templates) ships as the package data of
+# mlsql.conf, so a non-editable install finds it (mlsql/config.py::conf_file). The JVM jars are
+# listed in mlsql/jars/registry.py.
+CONF = {"mlsql.conf": "conf", "mlsql.conf.kafka": "conf/kafka"}
 packages.extend(CONF)
 package_dir.update(CONF)
 

@@ -54,10 +54,13 @@ fi
 # The jars (mlsql/jars/registry.py) and the engine's JVM functions (vec_*, compiled against the
 # jars PySpark ships, so they match the installed Spark exactly). Without a stamp or with jars
 # missing, the Python fetcher checks each file and downloads only what is absent.
-want=$(digest mlsql/jars/*.py $(find mlsql/engine/functions/java -name '*.java' | sort) "$STAMPS/python")
-if ! stamp_ok jars "$want"; then
-  echo "setup: checking the JVM jars (mlsql/jars/registry.py)"
-  MLSQL_JARS_DIR="$PWD/.cache/jars" .venv/bin/python -m mlsql.jars broker spark tools
-  echo "$want" > "$STAMPS/jars"
+# (docker/Dockerfile runs this script once before the code is copied: then only the packages.)
+if [ -f mlsql/jars/registry.py ]; then
+  want=$(digest mlsql/jars/*.py $(find mlsql/engine/functions/java -name '*.java' | sort) "$STAMPS/python")
+  if ! stamp_ok jars "$want"; then
+    echo "setup: checking the JVM jars (mlsql/jars/registry.py)"
+    MLSQL_JARS_DIR="$PWD/.cache/jars" .venv/bin/python -m mlsql.jars broker spark tools
+    echo "$want" > "$STAMPS/jars"
+  fi
 fi
 echo "setup: ready (java $(java_major), .venv, .cache/jars)"

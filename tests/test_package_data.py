@@ -22,8 +22,6 @@ CONF_FILES = {
     "mlsql/conf/log4j2-spark.properties",
     "mlsql/conf/kafka/server.properties",
     "mlsql/conf/kafka/log4j2.properties",
-    "mlsql/conf/maven/spark.xml",
-    "mlsql/conf/maven/broker.xml",
 }
 PROBE = """
 import mlsql, mlsql.config as c, mlsql.engine.spark as s, mlsql.kafka.broker_process as b

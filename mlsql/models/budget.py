@@ -10,7 +10,8 @@ RandomForest, GBTs, GBTClassifier/Regr.    trees      ``n_estimators``  yes: tre
                                                                         (``warm_start``)
 LogisticRegression                         iterations ``max_iter``      yes: continues
                                                                         from the weights
-DNNClassifier, DNNRegressor                epochs     ``epochs``        no: retrained
+DNNClassifier, DNNRegressor                epochs     ``epochs``        yes: more epochs
+                                                                        from the weights
 everything else (NaiveBayes, KMeans, SVM,  rows       a seeded share    no: retrained
 LinearRegression, SKLearn, PythonAlg, …)              ``r_i / R`` of    on the larger
                                                       the rows          (nested) sample
@@ -18,7 +19,8 @@ LinearRegression, SKLearn, PythonAlg, …)              ``r_i / R`` of    on the
 
 A warm-started round loads the configuration's previous model and fits only what is new: a
 forest with 9 trees grows to 27, logistic regression runs ``r_i - r_{i-1}`` more iterations
-from its weights. Row samples are nested: the rows of a smaller share are inside every larger
+from its weights, a Keras network runs ``r_i - r_{i-1}`` more epochs from its weights
+(``algorithms/dnn.py``). Row samples are nested: the rows of a smaller share are inside every larger
 one (same seeded row hash as the validation split, another seed).
 """
 
@@ -43,7 +45,7 @@ class Unit:
 
 TREES = Unit("trees", "n_estimators", warm=True)
 ITERATIONS = Unit("iterations", "max_iter", warm=True, additive=True)
-EPOCHS = Unit("epochs", "epochs")
+EPOCHS = Unit("epochs", "epochs", warm=True, additive=True)
 ROWS = Unit("rows", None)
 
 UNITS: dict[str, Unit] = {

@@ -9,11 +9,20 @@ then every epoch is one more call of the batch source, each Arrow batch is shuff
 cut into mini-batches and fed to ``train_on_batch``. Classification ends in a softmax over the
 classes (sparse cross-entropy); regression learns a standardised target and the saved model
 ends in a ``Rescaling`` layer back to label units, so ``model.predict`` gives the prediction.
+
+Warm start (a Hyperband survivor, ``TrainContext.warm_start_from``): the previous round's
+network continues with its weights (a classifier also with its optimizer state; a regressor's
+optimizer starts afresh, as its saved model is not compiled), its featuriser, label and target
+scale; ``epochs`` is then the number of *further* epochs (``mlsql.models.budget``), numbered and
+shuffled as the straight run's epochs ``done + 1 …`` would be. ``extra["epochs_trained"]``
+records the total.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -112,19 +121,73 @@ def build_network(n_inputs: int, n_outputs: int, params: Mapping[str, Any]) -> A
     classify = n_outputs > 1
     layers.append(keras.layers.Dense(n_outputs, activation="softmax" if classify else None))
     model = keras.Sequential(layers)
+    _compile(model, params, classify)
+    return model
+
+
+def _compile(model: Any, params: Mapping[str, Any], classify: bool) -> None:
+    import keras
+
     optimizer = keras.optimizers.get(
         {"class_name": params["optimizer"], "config": {"learning_rate": params["learningRate"]}}
     )
     loss = "sparse_categorical_crossentropy" if classify else "mean_squared_error"
     model.compile(optimizer=optimizer, loss=loss)
-    return model
+
+
+@dataclass
+class _Previous:
+    """The previous round of a warm-started configuration."""
+
+    model: Any  # compiled, without the regression Rescaling layer
+    featurizer: Featurizer
+    label: LabelInfo
+    scale: tuple[float, float] | None
+    epochs: int
+
+
+def _previous(ctx: TrainContext, params: Mapping[str, Any]) -> _Previous | None:
+    """The warm-start model (None: train from scratch)."""
+    folder = ctx.warm_start_from
+    if folder is None or not (Path(folder) / KERAS_FILE).is_file():
+        return None
+    import keras
+
+    from mlsql.models.metadata import ModelMetadata
+
+    meta = ModelMetadata.read(Path(folder))
+    featurizer, label = meta.featurizer(), meta.label_info()
+    if meta.algorithm != ctx.algorithm.name or featurizer is None or label is None:
+        return None
+    model = keras.saving.load_model(Path(folder) / KERAS_FILE)
+    scale = None
+    if label.task != "classification":
+        rescale = model.layers[-1]
+        scale = (float(rescale.offset), float(rescale.scale))
+        n_inputs = len(featurizer.output_names)
+        model = keras.Sequential([keras.Input((n_inputs,)), *model.layers[:-1]])
+        _compile(model, params, classify=False)
+    done = int(meta.extra.get("epochs_trained") or meta.params.get("epochs") or 0)
+    return _Previous(model, featurizer, label, scale, done)
 
 
 def _epochs(
-    ctx: TrainContext, model: Any, featurizer: Featurizer, encode: Any, params: Mapping[str, Any]
+    ctx: TrainContext,
+    model: Any,
+    featurizer: Featurizer,
+    encode: Any,
+    params: Mapping[str, Any],
+    done: int = 0,
 ) -> None:
+    """`params["epochs"]` epochs, after `done` (numbered and seeded as a straight run's)."""
     frames = training_part(ctx)
     label = ctx.options.label_col or ""
+
+    def report(**fields: Any) -> None:
+        if fields.get("stage") == "epoch":
+            fields.update(epoch=fields["epoch"] + done, epochs=fields["epochs"] + done)
+        ctx.report(**fields)
+
     run_epochs(
         model,
         lambda: (
@@ -132,15 +195,17 @@ def _epochs(
         ),
         epochs=params["epochs"],
         batch_size=params["batchSize"],
-        seed=ctx.options.seed,
-        report=ctx.report,
+        seed=ctx.options.seed + done,
+        report=report,
     )
 
 
-def _encoder(label: LabelInfo, target: _Target) -> tuple[Any, tuple[float, float] | None]:
+def _encoder(
+    label: LabelInfo, target: _Target, scale: tuple[float, float] | None = None
+) -> tuple[Any, tuple[float, float] | None]:
     if label.task == "classification":
         return (lambda s: label.encode(s).astype(np.int64)), None
-    mean, std = target.scale()
+    mean, std = scale or target.scale()
     return (lambda s: ((label.encode(s) - mean) / std).astype(np.float32)), (mean, std)
 
 
@@ -150,7 +215,9 @@ def train(ctx: TrainContext) -> TrainOutcome:
     import keras
 
     params, ignored = dnn_params(ctx.algorithm.name, ctx.params)
-    keras.utils.set_random_seed(ctx.options.seed)
+    previous = _previous(ctx, params)
+    done = previous.epochs if previous else 0
+    keras.utils.set_random_seed(ctx.options.seed + done)
     featurizer, target, rows = _first_pass(ctx, training_part(ctx))
     task = decide_task(ctx, target.stats, None)
     label = label_info(ctx, task, target.stats)
@@ -158,10 +225,13 @@ def train(ctx: TrainContext) -> TrainOutcome:
     n_outputs = len(label.classes or []) if task == "classification" else 1
     if task == "classification" and n_outputs < 2:
         raise AnalysisError(f"{ctx.algorithm.name} needs at least two classes; got {label.classes}")
+    if previous is not None:  # the same configuration's earlier round: continue it
+        featurizer, label, model = previous.featurizer, previous.label, previous.model
     n_inputs = len(featurizer.output_names)
-    model = build_network(n_inputs, n_outputs, params)
-    encode, scale = _encoder(label, target)
-    _epochs(ctx, model, featurizer, encode, params)
+    if previous is None:
+        model = build_network(n_inputs, n_outputs, params)
+    encode, scale = _encoder(label, target, previous.scale if previous else None)
+    _epochs(ctx, model, featurizer, encode, params, done)
     if scale is not None:
         rescale = keras.layers.Rescaling(scale[1], offset=scale[0])
         model = keras.Sequential([keras.Input((n_inputs,)), *model.layers, rescale])
@@ -172,7 +242,7 @@ def train(ctx: TrainContext) -> TrainOutcome:
         model_file=KERAS_FILE,
         loader="keras",
         metrics={},
-        params=params,
+        params={**params, "epochs": done + params["epochs"]},
         featurizer=featurizer,
         label=label,
         rows=rows,
@@ -180,4 +250,5 @@ def train(ctx: TrainContext) -> TrainOutcome:
         libraries=("tensorflow-cpu", "tensorflow", "keras"),
         evaluation=evaluation,
         evaluated_on=evaluated_on,
+        extra={"warm_started": previous is not None, "epochs_trained": done + params["epochs"]},
     )

@@ -2,15 +2,18 @@
 
 A jar set is a folder of `jars_dir` (config key `jars_dir`, environment `MLSQL_JARS_DIR`, default
 `~/.cache/mlsql/jars`, or `.cache/jars` in a checkout) with one job: `broker` is the embedded Kafka
-broker's class path, `spark` goes to `spark.jars` (Config.spark_jars), `tools` holds the ANTLR tool.
-The list of a set is its whole dependency closure, pinned (there is no resolver at run time: the
-fetcher downloads exactly these files). The `sha1` pins a file; the fetcher also checks the `.sha1`
-Maven Central publishes beside it.
+broker's class path, `spark` goes to `spark.jars` (Config.spark_jars), `s3` is the optional s3a
+connector, `tools` holds the ANTLR tool. The list of a set is its whole dependency closure, pinned
+(there is no resolver at run time: the fetcher downloads exactly these files). The `sha1` pins a
+file; the fetcher also checks the `.sha1` Maven Central publishes beside it.
 
-Adding jars is one call in this module (or in the module that needs them, imported before the
-fetch), e.g. for S3::
+Adding jars is one call in this module (keep them here: `python -m mlsql.jars`, `mlsql setup`
+and the reference read this module only), e.g.::
 
-    register_artifacts("spark", Artifact("org.apache.hadoop", "hadoop-aws", "3.4.1", "<sha1>"))
+    register_artifacts("spark", Artifact("org.example", "driver", "1.2.3", "<sha1>"))
+
+or a set of its own with `register_jar_set(name, purpose, essential=False)` and a
+`Config._jar_folder(name)` call where the jars are needed.
 
 To list a closure, put the root in a throw-away pom and run
 `mvn dependency:list -DincludeScope=runtime`, excluding what PySpark already ships

@@ -76,6 +76,14 @@ class EtCall:
             )
         return self.path
 
+    def fit_column(self) -> tuple[str, str, str]:
+        """The path, ``inputCol`` (checked) and ``outputCol`` (default: ``inputCol``) of an ET
+        that fits one column and saves what it fitted."""
+        path = self.require_path()
+        column = self.get("inputCol")
+        self.require_columns(column)
+        return path, column, self.get("outputCol") or column
+
     def require_columns(self, *columns: str) -> None:
         """Fail clearly when the input table lacks one of `columns`."""
         missing = [c for c in columns if c not in self.df.columns]

@@ -55,10 +55,7 @@ class Discretizer(Transformer):
         from pyspark.ml.feature import Bucketizer, QuantileDiscretizer
         from pyspark.sql import functions as F
 
-        path = call.require_path()
-        column = call.get("inputCol")
-        call.require_columns(column)
-        output = call.get("outputCol") or column
+        path, column, output = call.fit_column()
         df = call.df.withColumn("__in__", F.col(f"`{column}`").cast("double"))
         method = call.get("method").lower()
         if method == "bucketizer":

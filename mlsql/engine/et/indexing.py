@@ -45,10 +45,7 @@ class StringIndex(Transformer):
         from pyspark.sql import functions as F
         from pyspark.sql.types import ArrayType, StringType
 
-        path = call.require_path()
-        column = call.get("inputCol")
-        call.require_columns(column)
-        output = call.get("outputCol") or column
+        path, column, output = call.fit_column()
         kind = call.df.schema[column].dataType
         if isinstance(kind, ArrayType) and isinstance(kind.elementType, StringType):
             fit_on = call.df.select(F.explode(F.col(f"`{column}`")).alias(column))

@@ -58,10 +58,7 @@ class StandardScaler(Transformer):
         from pyspark.sql import functions as F
         from pyspark.sql.types import ArrayType
 
-        path = call.require_path()
-        column = call.get("inputCol")
-        call.require_columns(column)
-        output = call.get("outputCol") or column
+        path, column, output = call.fit_column()
         df = call.df.withColumn("__in__", F.col(f"`{column}`"))
         if isinstance(call.df.schema[column].dataType, ArrayType):
             df = df.withColumn("__in__", array_to_vector(F.col("__in__")))
@@ -150,10 +147,7 @@ class ScalerInPlace(Transformer):
         """Scale, save the fitted bounds and the data."""
         from pyspark.sql import functions as F
 
-        path = call.require_path()
-        cols = _numeric_columns(call)
-        if call.flag("removeOutlierValue"):
-            raise NotAvailableError("ScalerInPlace: removeOutlierValue=true is not supported")
+        path, cols = _in_place_columns(call)
         method = call.get("scaleMethod").lower()
         fitted: dict[str, Any] = {"inputCols": cols, "method": method}
         if method == "min-max":
@@ -192,6 +186,15 @@ class ScalerInPlace(Transformer):
             "ARRAY<DOUBLE>",
             f"transform(x, (v, i) -> {body})",
         )
+
+
+def _in_place_columns(call: EtCall) -> tuple[str, list[str]]:
+    """The path and the checked numeric ``inputCols`` of an in-place scaling ET."""
+    path = call.require_path()
+    cols = _numeric_columns(call)
+    if call.flag("removeOutlierValue"):
+        raise NotAvailableError(f"{call.et.name}: removeOutlierValue=true is not supported")
+    return path, cols
 
 
 def _min_max_sql(fitted: dict[str, Any], v: str, lo: str, hi: str) -> str:
@@ -235,10 +238,7 @@ class NormalizeInPlace(Transformer):
         """Normalise, save the fitted means and deviations and the data."""
         from pyspark.sql import functions as F
 
-        path = call.require_path()
-        cols = _numeric_columns(call)
-        if call.flag("removeOutlierValue"):
-            raise NotAvailableError("NormalizeInPlace: removeOutlierValue=true is not supported")
+        path, cols = _in_place_columns(call)
         method = call.params.get("method") or call.params.get("scaleMethod") or "standard"
         fitted: dict[str, Any] = {"inputCols": cols, "method": method.lower()}
         values = [F.col(f"`{c}`").cast("double") for c in cols]

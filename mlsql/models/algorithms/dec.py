@@ -13,7 +13,13 @@ Parameters (SQLFlow's names, with or without the ``model.`` prefix; aliases in b
 - ``kmeans_init`` (20): KMeans restarts that place the first centroids on the embedding;
 - ``train_max_iters`` [maxIter] (8000), ``train_batch_size`` [batchSize] (256), ``train_lr``
   [stepSize] (0.01, SGD with momentum 0.9), ``update_interval`` (100), ``tol`` (0.001),
-  ``alpha`` (1.0, Student's t degrees of freedom).
+  ``alpha`` (1.0, Student's t degrees of freedom);
+- ``loss`` ("dec"): "idec" keeps the reconstruction loss during clustering (IDEC, Guo et al.
+  2017), ``idec_gamma`` (0.1) weighting the clustering loss against it.
+
+Values are checked on the driver before any topic exists (``check_params``, called by the
+train statement's validation); ``n_clusters`` against the row count once the worker has read
+the rows.
 
 How the data flows: the first pass over the statement's topic fits the featuriser and counts
 rows; every pretraining epoch is one more pass (streamed in shuffled mini-batches, as the DNN

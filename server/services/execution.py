@@ -3,7 +3,8 @@
 The session is the owner's (default), a shared one (`sessionPerUser=false`) or a fresh one
 dropped afterwards (`sessionPerRequest`). The result rows are fetched under the job's Spark job
 group with a cancel hook, so a kill or timeout also stops the final query: `select` is lazy and
-the engine returns before Spark runs it.
+the engine returns before Spark runs it. A select of literals only (`select 1 as a as t;`)
+is answered from its optimized plan without a Spark job (`literals.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from mlsql.errors import CancelledError, MLSQLError
 from mlsql.parser import parse
 
 from ..errors import error_dict, http_status
+from .literals import literal_rows
 from .records import Outcome, ServerJob
 
 if TYPE_CHECKING:
@@ -34,8 +36,11 @@ def execute(engine: Engine, record: ServerJob) -> Outcome:
         result = engine.run(
             text, session=session, variables=req.context, job=record.job, policy=policy
         )
-        # The engine fetches inside the job's Spark group: a kill or timeout stops it too.
-        rows = result.rows(req.row_limit())
+        # A select of literals is read from its plan (no Spark job); anything else is fetched
+        # by the engine inside the job's Spark group: a kill or timeout stops it too.
+        rows = literal_rows(result.df, req.row_limit())
+        if rows is None:
+            rows = result.rows(req.row_limit())
         body: Any = rows
         if req.include_schema:
             body = {"schema": result.schema_json(), "data": rows, "table": result.name}

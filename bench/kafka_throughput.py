@@ -1,31 +1,30 @@
-"""Throughput of the training-data path: Spark -> Kafka -> a reader process, vs `toPandas()`.
+"""Throughput of the training-data path as `train` runs it, vs `toPandas()` to the same matrix.
 
-Generates `--rows` x `--cols` float64 columns in Spark (`spark.range` + `rand`), caches them, then
-times, in the same run:
+Generates `--rows` x `--cols` float64 columns in Spark (`spark.range` + `rand`; the last column
+is the label), caches them, then times, in the same run and alternately:
 
-(a) kafka: `mapInArrow` writing every Spark partition with `write_arrow_partition`, while a
-    separate reader process (started beforehand, waiting) consumes the whole topic into a
-    `pyarrow.Table` with `read_arrow_batches`; end to end, from the Spark action to the reader's
-    last row;
-(b) toPandas: `df.toPandas()` with Arrow enabled, on the same cached DataFrame.
+(a) kafka, as `train` runs it: first the executors write EVERYTHING (`mapInArrow` with
+    `write_arrow_partition`, the job `mlsql.engine.training.datapath.write_table` runs; the
+    Spark action returns when every task has committed), THEN the training worker reads the
+    topic into the matrix a model trains on: `read_arrow_batches` -> `frame_source` ->
+    `read_frame` (the worker's own code, `mlsql.models.dataset`) -> numpy `X` (features) and
+    `y` (label). The reader is a separate process started beforehand (its Python imports are
+    start-up, excluded like the Spark session is for toPandas); its Kafka connection is timed.
+(b) toPandas: `df.toPandas()` with Arrow enabled, then the same `X`, `y`.
 
-Prints a table of seconds (best of `--repeat`, after one warm-up run of each), rows/s, MB/s (of
-float payload), CPU seconds per process group (Spark JVM + Python workers + driver, broker,
-reader; needs psutil) and the ratio ours / toPandas. CPU seconds matter on a shared machine:
-wall times swing with the load of other processes, CPU seconds much less. Never fails on a
-timing. `--profile` prints a cProfile of the reader process (its main thread; kafka-python's
-network thread shows as lock waits). Run:
+Prints seconds (best of `--repeat`, after one warm-up run of each), rows/s, MB/s (of float
+payload), CPU seconds per process group (Spark JVM + Python workers + driver, broker, reader;
+needs psutil), the write/read split, and the ratio toPandas / ours (throughput). Never fails on
+a timing. `--profile` prints a cProfile of the reader process. `--out` writes the table with
+the machine's description to bench/results/kafka_throughput.md. Run:
 
     .venv/bin/python bench/kafka_throughput.py [--rows 1000000] [--partitions 8] [--profile]
 
-What was measured and tuned (2 shared cores; CPU seconds per 160 MB, A/B in one process):
-message size 0.5/1/2/4/8 MB -> 1 MB cost the producer and broker least; consumer fetches of
-8-16 MB took half the reader CPU of 32-64 MB ones; kafka-python's recv(4096) loop replaced by
-256 KB reads (mlsql.kafka.socket_reads) -40% reader CPU; broker JVM with 16 MB G1 regions and
-C1 only (mlsql.kafka.broker_process) ~1.0 -> ~0.4 s broker CPU; producer connect and
-init_transactions overlapped with reading the Spark input. What remains: the Spark job itself
-(JVM -> Python worker Arrow, as in toPandas) plus ~0.4 s producer, ~0.4-0.6 s broker and
-~0.5 s reader CPU, all on the same 2 cores: the writers finish last and the reader keeps up.
+Earlier tuning of the kafka-python client (2 shared cores, CPU seconds per 160 MB): messages of
+about 1 MB cost its producer and the broker least; consumer fetches of 8-16 MB took half the
+reader CPU of 32-64 MB ones; its recv(4096) loop replaced by 256 KB reads -40% reader CPU; broker
+JVM with 16 MB G1 regions and C1 only ~1.0 -> ~0.4 s broker CPU. What the librdkafka client
+(confluent-kafka) changed is in the README's performance table and bench/results/.
 """
 
 from __future__ import annotations
@@ -52,6 +51,8 @@ from mlsql.config import Config  # noqa: E402
 from mlsql.kafka import transport as tr  # noqa: E402
 from mlsql.kafka.broker import EmbeddedBroker  # noqa: E402
 
+LABEL = "label"
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
@@ -63,33 +64,48 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-rows", type=int, default=10_000, help="Spark Arrow batch rows")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each method (best counts)")
     parser.add_argument("--profile", action="store_true", help="cProfile the reader process")
+    parser.add_argument("--out", action="store_true", help="write bench/results/*.md")
     parser.add_argument("--reader", help=argparse.SUPPRESS)  # internal: run as the reader
     return parser.parse_args(argv)
 
 
+def to_matrix(df: Any) -> tuple[Any, Any]:
+    """The features `X` (float64 matrix) and label `y` a model trains on, from a pandas frame."""
+    import numpy as np
+
+    features = [c for c in df.columns if c != LABEL]
+    return df[features].to_numpy(np.float64), df[LABEL].to_numpy()
+
+
 def run_reader(spec: str) -> None:
-    """Reader process: read one pass into a Table, print timing JSON (optionally profiled)."""
+    """Reader process: after "go", read one pass into X, y; print timing JSON."""
+    from mlsql.models.dataset import frame_source, read_frame
+
     args = json.loads(spec)
     ref = tr.TopicRef(**args["ref"])
     profiler = cProfile.Profile() if args["profile"] else None
     print("ready", flush=True)
-    sys.stdin.readline()  # wait until the writer side is about to start
+    sys.stdin.readline()  # the writers are done
+    start = time.time()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     start_cpu = usage.ru_utime + usage.ru_stime
     if profiler:
         profiler.enable()
-    batches = list(tr.read_arrow_batches(ref, group_id="bench", timeout_s=120))
-    table = __import__("pyarrow").Table.from_batches(batches)
+
+    def batches() -> Iterator[Any]:
+        return tr.read_arrow_batches(ref, group_id="bench", timeout_s=120)
+
+    frame = read_frame(frame_source(batches))
+    read_at = time.time()
+    x, y = to_matrix(frame)
     end = time.time()
     if profiler:
         profiler.disable()
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - start_cpu
-    print(
-        json.dumps({"rows": table.num_rows, "bytes": table.nbytes, "end": end, "cpu": cpu}),
-        flush=True,
-    )
+    result = {"rows": len(y), "cols": x.shape[1], "start": start, "read": read_at, "end": end}
+    print(json.dumps({**result, "cpu": cpu}), flush=True)
 
 
 def spark_session(args: argparse.Namespace, config: Config) -> Any:
@@ -113,7 +129,8 @@ def make_data(spark: Any, args: argparse.Namespace) -> Any:
     """`rows` x `cols` random doubles, cached and materialised."""
     from pyspark.sql import functions as F
 
-    cols = [F.rand(seed=i).alias(f"c{i}") for i in range(args.cols)]
+    names = [f"c{i}" for i in range(args.cols - 1)] + [LABEL]
+    cols = [F.rand(seed=i).alias(name) for i, name in enumerate(names)]
     df = spark.range(0, args.rows, numPartitions=args.partitions).select(*cols).cache()
     df.count()
     return df
@@ -176,7 +193,7 @@ class CpuMeter:
 
 
 def time_kafka(df: Any, bootstrap: str, args: argparse.Namespace, run: int, meter: CpuMeter) -> Run:
-    """One end-to-end Spark -> Kafka -> reader-process run."""
+    """One run as `train` does it: every executor writes, then the worker reads into X, y."""
     ref = tr.TopicRef(bootstrap, f"bench.{os.getpid()}.{run}", partitions=args.partitions)
     tr.create_topic(bootstrap, ref.topic, num_partitions=args.kafka_partitions)
     spec = json.dumps({"ref": ref.__dict__, "profile": args.profile})
@@ -185,54 +202,71 @@ def time_kafka(df: Any, bootstrap: str, args: argparse.Namespace, run: int, mete
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as proc:
         assert proc.stdin and proc.stdout
-        proc.stdout.readline()  # "ready": imports and connection done
+        proc.stdout.readline()  # "ready": the reader's imports are done (start-up)
         before = meter.snapshot()
         start = time.time()
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
         written = sum(row.rows for row in df.mapInArrow(writer(ref), "rows long").collect())
         written_at = time.time()
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
         result = json.loads(proc.stdout.readlines()[-1])
         cpu = meter.spent(before, meter.snapshot())
         proc.wait(timeout=60)
     tr.delete_topic(bootstrap, ref.topic)
     assert written == result["rows"] == args.rows, (written, result)
+    write_s, read_s = written_at - start, result["read"] - result["start"]
+    matrix_s = result["end"] - result["read"]
     cpu = {**cpu, "reader": result["cpu"]}
-    return Run(result["end"] - start, cpu, {"writers done": written_at - start})
+    marks = {"write": write_s, "read": read_s, "matrix": matrix_s}
+    return Run(write_s + read_s + matrix_s, cpu, marks)
 
 
 def time_to_pandas(df: Any, meter: CpuMeter) -> Run:
-    """One `df.toPandas()`."""
+    """One `df.toPandas()` to the same X, y."""
     before = meter.snapshot()
     start = time.time()
     pdf = df.toPandas()
-    run = Run(time.time() - start, meter.spent(before, meter.snapshot()))
-    assert len(pdf) == df.count()
+    read_at = time.time()
+    x, y = to_matrix(pdf)
+    end = time.time()
+    run = Run(end - start, meter.spent(before, meter.snapshot()))
+    run.marks = {"toPandas": read_at - start, "matrix": end - read_at}
+    assert len(y) == df.count() and x.shape[1] == len(df.columns) - 1
     return run
 
 
-def report(args: argparse.Namespace, kafka: list[Run], pandas: list[Run]) -> None:
-    """Print the table of figures and the ratio."""
+def report(args: argparse.Namespace, kafka: list[Run], pandas: list[Run]) -> str:
+    """The table of figures and the ratio (also printed)."""
     mb = args.rows * args.cols * 8 / 1e6
-    print(
-        f"\n{args.rows:,} rows x {args.cols} float64 ({mb:.0f} MB), {args.partitions} Spark "
-        f"partitions, {args.kafka_partitions} Kafka partitions, Arrow batches of "
-        f"{args.batch_rows:,} rows, local[2], load average {os.getloadavg()[0]:.1f}"
-    )
-    print(
-        f"{'path':<30}{'best s':>7}{'runs s':>20}{'rows/s':>11}{'MB/s':>7}  CPU s of the best run"
-    )
-    for name, runs in (("Spark->Kafka->reader (ours)", kafka), ("toPandas (Arrow)", pandas)):
+    lines = [
+        f"{args.rows:,} rows x {args.cols} float64 ({mb:.0f} MB; {args.cols - 1} features + "
+        f"label) into numpy X, y; {args.partitions} Spark partitions, {args.kafka_partitions} "
+        f"Kafka partitions, Arrow batches of {args.batch_rows:,} rows, local[2], load average "
+        f"at the end {os.getloadavg()[0]:.1f}",
+        f"{'path':<34}{'best s':>7}{'runs s':>20}{'rows/s':>11}{'MB/s':>7}  "
+        "CPU s and phases of the best run",
+    ]
+    for name, runs in (("write all, then read (ours)", kafka), ("toPandas (Arrow)", pandas)):
         best = min(runs, key=lambda r: r.seconds)
         listed = " ".join(f"{r.seconds:.2f}" for r in runs)
         cpu = " ".join(f"{k}={v:.2f}" for k, v in best.cpu.items())
-        cpu += "".join(f"; {k} at {v:.2f} s" for k, v in best.marks.items())
-        print(
-            f"{name:<30}{best.seconds:>7.2f}{listed:>20}{args.rows / best.seconds:>11,.0f}"
+        cpu += "; " + " ".join(f"{k} {v:.2f} s" for k, v in best.marks.items())
+        lines.append(
+            f"{name:<34}{best.seconds:>7.2f}{listed:>20}{args.rows / best.seconds:>11,.0f}"
             f"{mb / best.seconds:>7.1f}  {cpu}"
         )
     ratio = min(r.seconds for r in pandas) / min(r.seconds for r in kafka)
-    print(f"ratio ours/toPandas throughput: {ratio:.2f} (target >= 0.70)")
+    lines.append(f"ratio ours/toPandas throughput: {ratio:.2f} (target >= 0.70)")
+    cpu_ours = min(sum(r.cpu.values()) for r in kafka)
+    cpu_pandas = min(sum(r.cpu.values()) for r in pandas)
+    if cpu_ours > 0:
+        lines.append(
+            f"CPU seconds, least of the runs: ours {cpu_ours:.2f}, toPandas {cpu_pandas:.2f}; "
+            f"ratio toPandas/ours {cpu_pandas / cpu_ours:.2f} (robust to the load of others)"
+        )
+    text = "\n".join(lines)
+    print("\n" + text)
+    return text
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -241,6 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.reader:
         run_reader(args.reader)
         return
+    load_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-kafka-") as work:
         config = Config.load(work_dir=work)
         with EmbeddedBroker(config) as broker:
@@ -256,7 +291,12 @@ def main(argv: list[str] | None = None) -> None:
                 kafka.append(time_kafka(df, bootstrap, args, run, meter))
                 pandas.append(time_to_pandas(df, meter))
             spark.stop()
-    report(args, kafka, pandas)
+    table = report(args, kafka, pandas)
+    if args.out:
+        from machine import write_results
+
+        title = "Training-data path (Kafka) vs toPandas, to numpy X, y"
+        print(write_results("kafka_throughput", title, table, load_at_start))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Arrow record batches <-> Kafka message payloads (Arrow IPC streams).
 
 A payload is one self-describing Arrow IPC stream: the schema followed by one or more record
-batches. Small batches are packed together up to a target size (few large messages are what
-kafka-python moves fastest); a batch larger than the target is sliced by rows. No payload
-exceeds the hard limit (the topic's `max.message.bytes` less headroom for headers).
+batches. Small batches are packed together up to a target size (few large messages cost the
+clients and the broker least per byte); a batch larger than the target is sliced by rows. No
+payload exceeds the hard limit (the topic's `max.message.bytes` less headroom for headers).
 """
 
 from __future__ import annotations

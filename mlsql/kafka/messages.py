@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from mlsql.errors import KafkaError
 
-# kafka-python and the broker spent the least CPU per byte at about 1 MB per message (measured
+# The clients and the broker spent the least CPU per byte at about 1 MB per message (measured
 # for 0.5-8 MB with bench/kafka_throughput.py's data; see the benchmark's docstring).
 MESSAGE_TARGET_BYTES = 1024 * 1024
 # Header keys: kind (data or end marker), Spark partition, attempt id.

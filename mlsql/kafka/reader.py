@@ -7,6 +7,7 @@ retried Spark tasks are handled.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,10 +17,15 @@ from mlsql.errors import KafkaError
 from mlsql.kafka.admin import is_reachable, unreachable_message
 from mlsql.kafka.arrow_codec import decode_batches
 from mlsql.kafka.messages import ATTEMPT, END, KIND, PART, TopicRef, TransportTimeout
-from mlsql.kafka.socket_reads import enable_large_socket_reads
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+log = logging.getLogger(__name__)
+# Messages taken from librdkafka's queue per call, and the fetch size (a fetch returns at least
+# one whole message, so larger messages still arrive; see _consumer).
+POLL_MESSAGES = 64
+FETCH_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -79,20 +85,35 @@ def read_arrow_batches(
     state = _Pass(expected=ref.partitions)
     if state.done:
         return
-    consumer = _consumer(ref, group_id, timeout_s)
+    consumer = _consumer(ref, group_id)
     try:
         _assign_from_beginning(consumer, ref, timeout_s)
         last_data = time.monotonic()
         while not state.done:
-            polled = consumer.poll(timeout_ms=200)
-            if not polled:
+            messages = consumer.consume(num_messages=POLL_MESSAGES, timeout=0.2)
+            data = [m for m in messages if _usable(m)]
+            if not data:
                 _check_idle(ref, state, last_data, timeout_s)
                 continue
             last_data = time.monotonic()
-            for records in polled.values():
-                yield from _handle_records(records, state, on_progress)
+            yield from _handle_records(data, state, on_progress)
     finally:
-        consumer.close(autocommit=False)
+        consumer.close()
+
+
+def _usable(message: Any) -> bool:
+    """Whether `message` carries a record; a fatal client error raises KafkaError.
+
+    Transient errors (a broker connection lost and being retried) are left to librdkafka and
+    to the idle timeout, which names the broker when it does not answer.
+    """
+    error = message.error()
+    if error is None:
+        return True
+    if error.fatal():
+        raise KafkaError(f"reading Kafka topic {message.topic()!r} failed: {error.str()}")
+    log.debug("Kafka consumer: %s", error.str())
+    return False
 
 
 def _handle_records(
@@ -100,69 +121,85 @@ def _handle_records(
 ) -> Iterator[pa.RecordBatch]:
     """Yield the batches of the data records among `records`, record the end markers."""
     for record in records:
-        headers = dict(record.headers or ())
+        headers = dict(record.headers() or ())
         part, attempt = int(headers[PART]), headers[ATTEMPT]
+        value = record.value()
         if headers.get(KIND) == END:
-            state.end_marker(part, attempt, int(json.loads(record.value)["rows"]))
+            state.end_marker(part, attempt, int(json.loads(value)["rows"]))
             continue
         if not state.accept_data(part, attempt):
             continue
         key = (part, attempt)
-        for batch in decode_batches(record.value):
+        for batch in decode_batches(value):
             state.rows_by_attempt[key] = state.rows_by_attempt.get(key, 0) + batch.num_rows
             state.rows += batch.num_rows
             yield batch
-        state.payload_bytes += len(record.value)
+        state.payload_bytes += len(value)
         if on_progress is not None:
             on_progress(state.rows, state.payload_bytes)
 
 
-def _consumer(ref: TopicRef, group_id: str, timeout_s: float) -> Any:
-    """A read_committed consumer with fetches sized for multi-megabyte messages."""
-    from kafka import KafkaConsumer
-    from kafka.errors import KafkaError as ClientError
+def _consumer(ref: TopicRef, group_id: str) -> Any:
+    """A read_committed librdkafka consumer with fetches sized for multi-megabyte messages.
 
-    enable_large_socket_reads()
-    bootstrap_ms = int(max(1.0, min(timeout_s, 15.0)) * 1000)
+    librdkafka fetches every partition in its own threads (in C, outside the GIL) while this
+    thread decodes: partitions are read in parallel with the Python work. `group_id` names the
+    reader only: partitions are assigned, no group is joined and no offset is committed.
+    """
+    from confluent_kafka import Consumer, KafkaException
+
+    fetch_bytes = max(FETCH_MAX_BYTES, ref.max_message_bytes + 1024 * 1024)
     try:
-        return KafkaConsumer(
-            bootstrap_servers=ref.bootstrap_servers,
-            client_id=group_id,
-            group_id=None,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            # Fetches of 8-16 MB cost kafka-python half the CPU of 32-64 MB ones (measured); a
-            # larger message still arrives (the broker returns at least one batch per fetch).
-            fetch_max_bytes=16 * 1024 * 1024,
-            max_partition_fetch_bytes=8 * 1024 * 1024,
-            fetch_max_wait_ms=100,
-            receive_buffer_bytes=4 * 1024 * 1024,
-            max_poll_records=64,
-            check_crcs=True,
-            bootstrap_timeout_ms=bootstrap_ms,
-            request_timeout_ms=max(30_000, bootstrap_ms),
+        return Consumer(
+            {
+                "bootstrap.servers": ref.bootstrap_servers,
+                "client.id": group_id,
+                "group.id": group_id,
+                "enable.auto.commit": False,
+                "enable.auto.offset.store": False,
+                "isolation.level": "read_committed",
+                "auto.offset.reset": "earliest",
+                "fetch.max.bytes": fetch_bytes,
+                "max.partition.fetch.bytes": fetch_bytes,
+                "receive.message.max.bytes": fetch_bytes + 1024 * 1024,
+                "fetch.wait.max.ms": 50,
+                "queued.max.messages.kbytes": 256 * 1024,
+                "socket.receive.buffer.bytes": 4 * 1024 * 1024,
+                "reconnect.backoff.max.ms": 1000,
+                "logger": log,
+            }
         )
-    except (ClientError, OSError) as err:
+    except KafkaException as err:
         raise KafkaError(unreachable_message(ref.bootstrap_servers, err)) from err
 
 
 def _assign_from_beginning(consumer: Any, ref: TopicRef, timeout_s: float) -> None:
-    """Assign every partition of the topic and rewind to its first offset."""
-    from kafka import TopicPartition
+    """Assign every partition of the topic at its first offset.
+
+    Raises:
+        KafkaError: the broker does not answer, or the topic does not exist.
+    """
+    from confluent_kafka import OFFSET_BEGINNING, KafkaException, TopicPartition
 
     deadline = time.monotonic() + min(timeout_s, 15.0)
-    partitions = consumer.partitions_for_topic(ref.topic)
-    while not partitions and time.monotonic() < deadline:
+    partitions: list[int] = []
+    while True:
+        remaining = max(0.5, deadline - time.monotonic())
+        try:
+            metadata = consumer.list_topics(ref.topic, timeout=remaining)
+        except KafkaException as err:
+            raise KafkaError(unreachable_message(ref.bootstrap_servers, err)) from err
+        found = metadata.topics.get(ref.topic)
+        partitions = sorted(found.partitions) if found is not None and not found.error else []
+        if partitions or time.monotonic() >= deadline:
+            break
         time.sleep(0.1)
-        partitions = consumer.partitions_for_topic(ref.topic)
     if not partitions:
         raise KafkaError(
             f"Kafka topic {ref.topic!r} does not exist at {ref.bootstrap_servers}; "
             "create it with create_topic before reading (or it was deleted)"
         )
-    assigned = [TopicPartition(ref.topic, p) for p in sorted(partitions)]
-    consumer.assign(assigned)
-    consumer.seek_to_beginning(*assigned)
+    consumer.assign([TopicPartition(ref.topic, p, OFFSET_BEGINNING) for p in partitions])
 
 
 def _check_idle(ref: TopicRef, state: _Pass, last_data: float, timeout_s: float) -> None:

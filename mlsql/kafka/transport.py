@@ -7,7 +7,9 @@ Writer (`write_arrow_partition`, inside a Spark task, e.g. under `mapInArrow`): 
 Spark partition become Arrow IPC stream payloads (schema + one or more record batches) of about
 `MESSAGE_TARGET_BYTES` (1 MB; big batches are sliced, small ones packed; never over
 `TopicRef.max_message_bytes`), sent to Kafka partition `spark_partition % kafka_partitions`,
-followed by one end marker. Headers tell data (`k=d`) from end markers (`k=e`) and carry the
+followed by one end marker. Writers and the reader use librdkafka (`confluent-kafka`): its C
+threads copy, batch and send while the Python thread encodes, and a reader's fetches of every
+Kafka partition run in parallel outside the GIL. Headers tell data (`k=d`) from end markers (`k=e`) and carry the
 Spark partition (`p`) and a random attempt id (`a`); the end marker's value is JSON with the
 attempt's row, message and byte counts. The producer connects and begins its transaction in a
 thread while the first input is encoded.

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
+import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
 
 from mlsql.errors import KafkaError
 from mlsql.kafka.admin import unreachable_message
 from mlsql.kafka.arrow_codec import encode_messages
 from mlsql.kafka.messages import DATA, END, MESSAGE_TARGET_BYTES, TopicRef, headers, payload_limit
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 # Kafka's default transaction.max.timeout.ms (15 min): one Spark partition must be written in it.
 TRANSACTION_TIMEOUT_MS = 900_000
@@ -29,9 +28,14 @@ TRANSACTION_TIMEOUT_MS = 900_000
 READ_AHEAD_BYTES = 32 * 1024 * 1024
 # Upper bounds of the producer's waits: connect + metadata + init (each 15 s), and the commit
 # (unsent batches expire after DELIVERY_TIMEOUT_MS, which fails the transaction).
+OPEN_STEP_TIMEOUT_S = 15.0
 OPEN_TIMEOUT_S = 60.0
 DELIVERY_TIMEOUT_MS = 60_000
 COMMIT_TIMEOUT_S = DELIVERY_TIMEOUT_MS / 1000 + 30.0
+# librdkafka's local queue (KB): bounds the memory one writer holds while the broker catches up.
+QUEUE_KBYTES = 64 * 1024
+
+log = logging.getLogger(__name__)
 
 
 def write_arrow_partition(
@@ -52,7 +56,7 @@ def write_arrow_partition(
     Raises:
         KafkaError: the broker cannot be reached, the topic does not exist, or a send failed.
     """
-    from kafka.errors import KafkaError as ClientError
+    from confluent_kafka import KafkaException
 
     attempt = uuid.uuid4().hex[:16].encode()
     limit = payload_limit(ref.max_message_bytes)
@@ -70,22 +74,18 @@ def write_arrow_partition(
             {"rows": sent.rows, "messages": sent.messages, "bytes": sent.payload_bytes}
         )
         end = headers(END, partition_index, attempt)
-        producer.send(ref.topic, marker.encode(), partition=kafka_partition, headers=end)
-        _within(
-            producer.commit_transaction,
-            COMMIT_TIMEOUT_S,
-            f"committing to {ref.topic!r} at {ref.bootstrap_servers}",
-        )
+        _produce(producer, ref.topic, marker.encode(), kafka_partition, end)
+        _commit(producer, ref)
         return sent.rows
     except BaseException as err:  # abort at once: an open transaction holds readers back
         _abort_quietly(producer)
-        if isinstance(err, ClientError):
+        if isinstance(err, KafkaException):
             raise KafkaError(
-                f"writing Spark partition {partition_index} to {ref.topic!r} failed: {err}"
+                f"writing Spark partition {partition_index} to {ref.topic!r} failed: {_reason(err)}"
             ) from err
         raise
     finally:
-        producer.close(timeout=10)
+        _close(producer)
 
 
 def _open_while_reading(
@@ -119,17 +119,20 @@ def _open_while_reading(
 
 def _open_transaction(ref: TopicRef, partition_index: int) -> tuple[Any, int]:
     """A producer whose transaction is begun, and the Kafka partition for `partition_index`."""
-    from kafka.errors import KafkaError as ClientError
+    from confluent_kafka import KafkaException
 
     producer = _producer(ref, f"{ref.topic}.{partition_index}")
     try:
         kafka_partition = partition_index % _partition_count(producer, ref)
-        producer.init_transactions()
+        producer.init_transactions(OPEN_STEP_TIMEOUT_S)
         producer.begin_transaction()
     except BaseException as err:
-        producer.close(timeout=5)
-        if isinstance(err, ClientError):
-            raise KafkaError(f"cannot start a Kafka transaction on {ref.topic!r}: {err}") from err
+        _close(producer)
+        if isinstance(err, KafkaException):
+            raise KafkaError(
+                f"cannot start a Kafka transaction on {ref.topic!r} at "
+                f"{ref.bootstrap_servers}: {_reason(err)}"
+            ) from err
         raise
     return producer, kafka_partition
 
@@ -141,7 +144,7 @@ def _close_when_opened(opening: Future[tuple[Any, int]]) -> None:
     except Exception:  # opening failed too: nothing to close
         return
     _abort_quietly(producer)
-    producer.close(timeout=5)
+    _close(producer)
 
 
 @dataclass
@@ -160,89 +163,117 @@ def _send_data(
     data_headers: list[tuple[str, bytes]],
     payloads: Iterable[tuple[int, memoryview]],
 ) -> _Sent:
-    """Send every payload; the producer copies it and pipelines the requests."""
+    """Send every payload; librdkafka copies it and pipelines the requests in its threads."""
     sent = _Sent()
     for rows, payload in payloads:
-        producer.send(topic, payload, partition=kafka_partition, headers=data_headers)
+        _produce(producer, topic, payload, kafka_partition, data_headers)
         sent.rows += rows
         sent.messages += 1
         sent.payload_bytes += len(payload)
     return sent
 
 
-def _producer(ref: TopicRef, transactional_id: str) -> Any:
-    """A transactional producer tuned for few large messages.
+def _produce(
+    producer: Any, topic: str, value: Any, partition: int, data_headers: list[tuple[str, bytes]]
+) -> None:
+    """Queue one message, waiting while the producer's local queue is full.
 
-    No compression: float columns barely compress, and kafka-python's lz4 needs the optional
-    `lz4` package. `max_block_ms` bounds the wait for the topic's metadata (missing topic).
+    librdkafka takes read-only buffers: a memoryview of an Arrow buffer is passed as the Arrow
+    buffer itself (no copy here; librdkafka copies it once into its queue).
     """
-    from kafka import KafkaProducer
-    from kafka.errors import KafkaError as ClientError
+    if isinstance(value, memoryview):
+        buffer = value.obj
+        whole = isinstance(buffer, pa.Buffer) and buffer.size == value.nbytes
+        value = buffer if whole else bytes(value)
+    while True:
+        try:
+            producer.produce(topic, value, partition=partition, headers=data_headers)
+            break
+        except BufferError:  # queue full: let librdkafka deliver, then retry
+            producer.poll(0.05)
+    producer.poll(0)
+
+
+def _commit(producer: Any, ref: TopicRef) -> None:
+    """Flush and commit the transaction; KafkaError if it cannot finish in time."""
+    from confluent_kafka import KafkaException
 
     try:
-        return KafkaProducer(
-            bootstrap_servers=ref.bootstrap_servers,
-            client_id=f"mlsql-writer-{transactional_id}",
-            transactional_id=transactional_id,
-            transaction_timeout_ms=TRANSACTION_TIMEOUT_MS,
-            max_request_size=ref.max_message_bytes,
-            batch_size=min(ref.max_message_bytes, 2 * MESSAGE_TARGET_BYTES),
-            linger_ms=5,
-            retry_backoff_ms=10,
-            send_buffer_bytes=4 * 1024 * 1024,
-            bootstrap_timeout_ms=15_000,
-            max_block_ms=15_000,
-            request_timeout_ms=30_000,
-            delivery_timeout_ms=DELIVERY_TIMEOUT_MS,
+        producer.commit_transaction(COMMIT_TIMEOUT_S)
+    except KafkaException as err:
+        raise KafkaError(
+            f"committing to {ref.topic!r} at {ref.bootstrap_servers} failed: {_reason(err)}; "
+            "is the broker down?"
+        ) from err
+
+
+def _producer(ref: TopicRef, transactional_id: str) -> Any:
+    """A transactional librdkafka producer tuned for few large messages.
+
+    Transactions imply idempotence and `acks=all`. No compression: float columns barely
+    compress and every codec costs CPU on both sides (measured with bench/kafka_throughput.py).
+    """
+    from confluent_kafka import KafkaException, Producer
+
+    try:
+        return Producer(
+            {
+                "bootstrap.servers": ref.bootstrap_servers,
+                "client.id": f"mlsql-writer-{transactional_id}",
+                "transactional.id": transactional_id,
+                "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS,
+                "message.max.bytes": ref.max_message_bytes + 64 * 1024,
+                "batch.size": min(ref.max_message_bytes, 2 * MESSAGE_TARGET_BYTES),
+                "linger.ms": 5,
+                "compression.type": "none",
+                "queue.buffering.max.kbytes": QUEUE_KBYTES,
+                "message.timeout.ms": DELIVERY_TIMEOUT_MS,
+                "socket.send.buffer.bytes": 4 * 1024 * 1024,
+                "reconnect.backoff.max.ms": 1000,
+                "logger": log,
+            }
         )
-    except (ClientError, OSError) as err:
-        raise KafkaError(unreachable_message(ref.bootstrap_servers, err)) from err
+    except KafkaException as err:
+        raise KafkaError(unreachable_message(ref.bootstrap_servers, _reason(err))) from err
 
 
 def _partition_count(producer: Any, ref: TopicRef) -> int:
     """Partitions of `ref.topic` as the producer sees them; KafkaError if there is no topic."""
-    from kafka.errors import KafkaError as ClientError
+    from confluent_kafka import KafkaException
 
     try:
-        partitions = producer.partitions_for(ref.topic)
-    except ClientError as err:
+        metadata = producer.list_topics(ref.topic, timeout=OPEN_STEP_TIMEOUT_S)
+    except KafkaException as err:
+        raise KafkaError(unreachable_message(ref.bootstrap_servers, _reason(err))) from err
+    found = metadata.topics.get(ref.topic)
+    error = found.error if found is not None else None
+    if found is None or error is not None or not found.partitions:
+        reason = f" ({error.str()})" if error is not None else ""
         raise KafkaError(
-            f"Kafka topic {ref.topic!r} does not exist at {ref.bootstrap_servers} ({err}); "
+            f"Kafka topic {ref.topic!r} does not exist at {ref.bootstrap_servers}{reason}; "
             "create it with create_topic before writing"
-        ) from err
-    if not partitions:
-        raise KafkaError(f"Kafka topic {ref.topic!r} has no partitions at {ref.bootstrap_servers}")
-    return len(partitions)
+        )
+    return len(found.partitions)
 
 
 def _abort_quietly(producer: Any) -> None:
     """Abort the open transaction if there is one; the original error is what matters."""
     try:
-        _within(producer.abort_transaction, 10.0, "aborting the transaction")
+        producer.abort_transaction(10.0)
     except Exception:  # fenced, not started, or no broker: Kafka aborts it on timeout anyway
         pass
 
 
-def _within(action: Callable[[], object], timeout_s: float, what: str) -> None:
-    """Run `action` (a kafka-python call that waits without a timeout) with a deadline.
+def _close(producer: Any) -> None:
+    """Release the producer (librdkafka's threads end when it is collected)."""
+    try:
+        producer.purge()
+        producer.flush(0)
+    except Exception:  # closing must not hide the original error
+        pass
 
-    Raises:
-        KafkaError: `action` did not finish within `timeout_s` (its daemon thread is left to
-            end when the producer is closed); or whatever `action` raised.
-    """
-    finished = threading.Event()
-    failures: list[BaseException] = []
 
-    def run() -> None:
-        try:
-            action()
-        except BaseException as err:  # handed to the caller's thread below
-            failures.append(err)
-        finally:
-            finished.set()
-
-    threading.Thread(target=run, name="mlsql-kafka-wait", daemon=True).start()
-    if not finished.wait(timeout_s):
-        raise KafkaError(f"{what} did not finish within {timeout_s:g}s; is the broker down?")
-    if failures:
-        raise failures[0]
+def _reason(err: BaseException) -> str:
+    """The librdkafka error text of a KafkaException (or the exception's text)."""
+    first: Any = err.args[0] if err.args else None
+    return str(first.str()) if hasattr(first, "str") else str(err)

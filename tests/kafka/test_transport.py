@@ -13,7 +13,7 @@ from mlsql.errors import KafkaError
 from mlsql.kafka import transport as tr
 from mlsql.kafka.arrow_codec import encode_messages
 from mlsql.kafka.messages import DATA, headers
-from mlsql.kafka.writer import _producer
+from mlsql.kafka.writer import _close, _produce, _producer
 
 
 def _batches(part: int, count: int, rows: int) -> Iterator[pa.RecordBatch]:
@@ -96,11 +96,11 @@ def test_failed_attempt_is_invisible(kafka_broker: str, topic: str) -> None:
     zombie.init_transactions()
     zombie.begin_transaction()
     for _, payload in encode_messages(_batches(0, 1, 50), 1 << 20, 1 << 20):
-        zombie.send(topic, payload, partition=0, headers=headers(DATA, 0, b"zombie"))
-    zombie.flush()
+        _produce(zombie, topic, payload, 0, headers(DATA, 0, b"zombie"))
+    zombie.flush(10)
     tr.write_arrow_partition(ref, 0, _batches(0, 2, 30))
     assert _read(ref).equals(_expected({0: (2, 30)}))
-    zombie.close(timeout=5)
+    _close(zombie)
 
 
 def test_no_data_times_out_clearly(kafka_broker: str, topic: str) -> None:

@@ -26,14 +26,16 @@ SCRIPT = """
 load csv.`{data}/iris.csv` options header="true" and inferSchema="true" as raw;
 save overwrite raw as parquet.`{data}/iris_parquet`;
 load parquet.`{data}/iris_parquet` as flowers;
-train flowers as RandomForest.`{models}/x` where labelCol="species" and numTrees="10";
+select sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm, species
+  from flowers as training;
+train training as RandomForest.`{models}/x` where labelCol="species" and numTrees="10";
 register RandomForest.`{models}/x` as species_of;
 select id, species_of(sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm) as p
   from flowers as scored;
 save overwrite scored as parquet.`{data}/scored`;
 predict flowers as RandomForest.`{models}/x` as predicted;
 save overwrite predicted as parquet.`{data}/predicted`;
-train flowers as RandomForest.`{models}/broken` where labelCol="no_such_column";
+train training as RandomForest.`{models}/broken` where labelCol="no_such_column";
 """
 
 

@@ -6,7 +6,8 @@ training and a validation table (seeded, stratified):
 
 - ``hyperband``: ``train … as Hyperband`` (RandomForest, R=9 trees, eta=3: 15 configurations,
   20 trials, survivors warm-started) through the engine: Spark writes the table into Kafka
-  once, trials run as Spark tasks on ``local[2]``;
+  once, each round's trials run in at most 2 worker processes (one Spark task each on
+  ``local[2]``, one core each: ``mlsql/engine/training/packs.py``);
 - ``halving``: ``HalvingRandomSearchCV`` (resource ``n_estimators``, ``min_resources=1``,
   ``max_resources=9``, ``factor=3``, 15 candidates, 3-fold CV, ``n_jobs=2``);
 - ``tpe``: ``train … as Hyperopt`` (15 configurations of 9 trees, batches of 2);
@@ -146,6 +147,9 @@ def _searches(engine: Any, name: str, folder: Path) -> None:
         f"time ratio {hb[1] / halving[1]:.2f}x; tpe - random: {100 * (tpe[0] - rand[0]):+.2f} points, "
         f"time ratio {tpe[1] / rand[1]:.2f}x"
     )
+    if name == "synthetic":
+        met = abs(hb[0] - halving[0]) <= 0.005 and hb[1] <= 1.5 * halving[1]
+        print(f"target (within 0.5 points at <= 1.5x the time): {'met' if met else 'NOT met'}")
 
 
 def _plan_search(search: str, seed: int, data: tuple[pd.DataFrame, pd.DataFrame]) -> float:
@@ -199,6 +203,11 @@ def _tpe_vs_rand() -> None:
         print(
             f"{search:<6} seeds {' '.join(f'{v:.4f}' for v in values)}  median {statistics.median(values):.4f}"
         )
+    gap = statistics.median(scores["tpe"]) - statistics.median(scores["rand"])
+    verdict = "met" if gap >= 0 else "NOT met"
+    print(
+        f"tpe - rand (medians): {100 * gap:+.2f} points; target 'TPE at least as good': {verdict}"
+    )
 
 
 def main() -> None:

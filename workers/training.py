@@ -245,8 +245,12 @@ def _write_result(path: str, result: TrialResult) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(result.to_dict(), indent=2, default=str), encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(json.dumps(result.to_dict(), indent=2, default=str), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:  # e.g. a full disk: leave no half-written file behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def run_spec(spec: WorkerSpec, progress: Progress) -> TrialResult:

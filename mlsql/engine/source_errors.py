@@ -93,6 +93,26 @@ def unknown_format_error(ctx: RunContext, stmt: Statement, fmt: str) -> MLSQLErr
     )
 
 
+# How a full disk reads in Java (IOException), Python (OSError errno 28) and C library messages.
+DISK_FULL_MARKERS = ("no space left on device", "[errno 28]", "enospc", "disk quota exceeded")
+
+
+def is_disk_full(text: str) -> bool:
+    """Whether an error's text says the file system ran out of space (ENOSPC, EDQUOT)."""
+    lowered = text.lower()
+    return any(marker in lowered for marker in DISK_FULL_MARKERS)
+
+
+def disk_full_error(ctx: RunContext, stmt: Statement, doing: str, path: str) -> MLSQLError:
+    """An ExecutionError at `stmt`: `doing` failed because the disk holding `path` is full."""
+    return ctx.error(
+        ExecutionError,
+        f"{doing}: disk full (no space left on the file system of {path})",
+        stmt,
+        hint="free space there or write elsewhere; nothing was replaced",
+    )
+
+
 def describe_target(fmt: str, path: str) -> str:
     """`csv.`/data/x.csv``: the format and path as the script writes them."""
     return f"{fmt}.`{path}`" if path else fmt
@@ -119,6 +139,9 @@ def data_source_errors(
         if not is_spark_error(err) or ctx.job.cancelled:
             raise
         condition = (condition_of(err) or "").split(".")[0]
+        if is_disk_full(message_with_cause(err)):
+            doing = f"cannot {action} {describe_target(fmt, path)}"
+            raise disk_full_error(ctx, stmt, doing, path) from err
         if condition == "DATA_SOURCE_NOT_FOUND":
             raise unknown_format_error(ctx, stmt, fmt) from err
         reason = PLAIN_REASONS.get(condition)

@@ -2,11 +2,13 @@
 
 Local file outputs are written into a staging folder beside the target and moved into place
 only when Spark's job has committed, so a failing save leaves neither a half-written output nor
-a lost previous one (Spark's own overwrite deletes the old data before writing).
+a lost previous one (Spark's own overwrite deletes the old data before writing). A full disk
+(ENOSPC, in Spark's tasks or the driver's moves) is an error saying "disk full" and the path.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
@@ -17,7 +19,7 @@ from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
 from mlsql.engine.formats import SparkFormat, format_for
 from mlsql.engine.paths import is_local, local_path
-from mlsql.engine.source_errors import data_source_errors
+from mlsql.engine.source_errors import data_source_errors, describe_target, disk_full_error
 from mlsql.errors import AnalysisError
 from mlsql.parser.ast import SaveStatement, options_dict
 
@@ -53,7 +55,13 @@ def compile_save(stmt: SaveStatement, ctx: RunContext) -> Table | None:
     path = ctx.resolve_path(stmt.path) if stmt.path else ""
     with data_source_errors(ctx, stmt, f"save table {stmt.table} as", stmt.format, stmt.path):
         if fmt.is_file_format and path and is_local(path) and mode != "append":
-            _save_local_atomically(ctx, stmt, df, fmt, mode, local_path(path), options)
+            try:
+                _save_local_atomically(ctx, stmt, df, fmt, mode, local_path(path), options)
+            except OSError as err:  # the driver's own moves and folders (Spark's are above)
+                if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+                doing = f"cannot save table {stmt.table} as {describe_target(stmt.format, path)}"
+                raise disk_full_error(ctx, stmt, doing, path) from err
         else:
             writer = df.write.mode(mode)
             if stmt.partition_by:

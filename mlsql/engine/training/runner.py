@@ -24,6 +24,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.source_errors import disk_full_error, is_disk_full
 from mlsql.engine.training import results as table
 from mlsql.engine.training.datapath import write_table
 from mlsql.engine.training.options import TrainOptions, split_options
@@ -86,7 +87,12 @@ def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
             _run_plan(ctx, stmt, plan, feed, store, stagings)
         ctx.job.check()  # a kill during the worker jobs must not publish
         lineage = _lineage(stmt, df, opts.evaluate_table)
-        published = _publish(store, plan, opts.keep_version, lineage)
+        try:
+            published = _publish(store, plan, opts.keep_version, lineage)
+        except OSError as err:  # ENOSPC while re-sealing or renaming: no version published
+            if not is_disk_full(str(err)):
+                raise
+            raise disk_full_error(ctx, stmt, "cannot publish the model", stmt.path) from err
     finally:
         _cleanup(topics, stagings, store)
     return _table(ctx, stmt, plan, published)
@@ -225,6 +231,9 @@ def _raise_if_fatal(ctx: RunContext, stmt: TrainStatement, results: list[TrialRe
 
 def _raise_failed(ctx: RunContext, stmt: TrainStatement, failed: list[TrialResult]) -> None:
     problems = "; ".join(f"group {r.group}: {r.error}" for r in failed[:10])
+    if any(is_disk_full(r.error or "") for r in failed):
+        doing = f"training failed, no model version was published ({problems})"
+        raise disk_full_error(ctx, stmt, doing, stmt.path)
     raise ctx.error(
         WorkerError,
         f"training failed, no model version was published ({problems})",

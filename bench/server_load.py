@@ -4,6 +4,8 @@ Starts a real server (`mlsql serve` on 127.0.0.1, local[2] Spark, its own tempor
 unless `--url` names a running one, warms it up, then sends `--requests` small scripts with
 `--concurrency` client threads, spread over `--owners` owners (each owner's scripts run one at a
 time in its session; different owners run side by side up to the server's max_concurrent_jobs).
+Two trivial scripts are timed (`--script`): `range` (ten rows from
+`range(0, 10)`: one Spark job) and `literal` (a select of literals, answered from the plan).
 The run stops early at `--time-cap` seconds. A second run of `GET /health` at the same
 concurrency gives the HTTP floor. Prints a table of jobs/s and latency percentiles (ms) and the
 script/health ratio. Never fails on a timing. Run:
@@ -31,7 +33,11 @@ sys.path.insert(0, str(ROOT))
 
 from mlsql.server.process import ServerProcess  # noqa: E402
 
-SCRIPT = "select {n} as n, id, id * {n} as product from range(0, 10) as t;"
+# "range" needs a Spark job (10 rows); "literal" is answered from the plan without one.
+SCRIPTS = {
+    "range": ("select {n} as n, id, id * {n} as product from range(0, 10) as t;", 10),
+    "literal": ("select {n} as n, 'x' as s, {n} * 2 as twice as t;", 1),
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,6 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--owners", type=int, default=8, help="distinct owners (sessions)")
     parser.add_argument("--time-cap", type=float, default=120.0, help="seconds per run, at most")
     parser.add_argument("--jobs", type=int, default=4, help="server max_concurrent_jobs")
+    parser.add_argument(
+        "--script", choices=[*SCRIPTS, "both"], default="both", help="which trivial script"
+    )
     parser.add_argument("--url", help="use this running server instead of starting one")
     parser.add_argument("--token", default="", help="access token of --url")
     return parser.parse_args(argv)
@@ -98,13 +107,14 @@ def load(
     return run
 
 
-def script_sender(owners: int) -> Callable[[httpx.Client, int], bool]:
+def script_sender(owners: int, kind: str = "range") -> Callable[[httpx.Client, int], bool]:
     """Sends script i as owner i % owners; ok when the rows come back right."""
+    script, rows = SCRIPTS[kind]
 
     def send(client: httpx.Client, i: int) -> bool:
-        data = {"sql": SCRIPT.format(n=i), "owner": f"bench-{i % owners}"}
+        data = {"sql": script.format(n=i), "owner": f"bench-{i % owners}"}
         response = client.post("/run/script", data=data)
-        return response.status_code == 200 and len(response.json()) == 10
+        return response.status_code == 200 and len(response.json()) == rows
 
     return send
 
@@ -120,7 +130,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
         f"\nrequests={args.requests} concurrency={args.concurrency} owners={args.owners} "
         f"server max_concurrent_jobs={args.jobs} time cap={args.time_cap:g}s"
     )
-    head = f"{'run':<8}{'done':>6}{'errors':>8}{'wall s':>9}{'req/s':>9}"
+    head = f"{'run':<9}{'done':>6}{'errors':>8}{'wall s':>9}{'req/s':>9}"
     head += f"{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}"
     print(head)
     print("-" * len(head))
@@ -128,22 +138,24 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
         done = len(run.latencies)
         rate = done / run.wall_s if run.wall_s else 0.0
         print(
-            f"{run.name:<8}{done:>6}{run.errors:>8}{run.wall_s:>9.2f}{rate:>9.1f}"
+            f"{run.name:<9}{done:>6}{run.errors:>8}{run.wall_s:>9.2f}{rate:>9.1f}"
             f"{run.percentile(50):>9.1f}{run.percentile(90):>9.1f}{run.percentile(99):>9.1f}"
             f"{max(run.latencies, default=0) * 1000:>9.1f}"
         )
-    if len(runs) == 2 and runs[1].latencies:
-        print(f"\np50 script / p50 health = {runs[0].percentile(50) / runs[1].percentile(50):.1f}x")
+    floor = runs[-1]
+    if floor.latencies:
+        print()
+        for run in runs[:-1]:
+            print(f"p50 {run.name} / p50 health = {run.percentile(50) / floor.percentile(50):.1f}x")
 
 
 def bench(url: str, args: argparse.Namespace) -> None:
     """Warm up, then run the script load and the health floor."""
     warm = argparse.Namespace(**{**vars(args), "requests": args.owners * 2})
     load("warm-up", script_sender(args.owners), warm, url)
-    runs = [
-        load("script", script_sender(args.owners), args, url),
-        load("health", health, args, url),
-    ]
+    kinds = list(SCRIPTS) if args.script == "both" else [args.script]
+    runs = [load(kind, script_sender(args.owners, kind), args, url) for kind in kinds]
+    runs.append(load("health", health, args, url))
     report(runs, args)
 
 

@@ -248,26 +248,29 @@ def client_process(
     repeat: bool,
     out: Any,
 ) -> None:
-    """`threads` keep-alive clients sending single-row requests; puts (latencies, errors)."""
+    """`threads` keep-alive clients sending single-row requests; puts (latencies, errors, CPU
+    seconds the requests took in this process)."""
     import random
 
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    deadline = time.perf_counter() + cap_s
     per_thread = max(1, quota // threads)
+    fixed = [0.5] * N_FEATURES
+    # Bodies made before the clock starts: the clients spend their CPU on requests only.
+    bodies = []
+    for index in range(threads):
+        rng = random.Random(seed * 1000 + index)
+        rows = [fixed if repeat else [rng.gauss(0, 1) for _ in fixed] for _ in range(per_thread)]
+        bodies.append([json.dumps({body_key: [row]}) for row in rows])
 
     def run(index: int) -> None:
-        rng = random.Random(seed * 1000 + index)
         conn = http.client.HTTPConnection("127.0.0.1", port)
         headers = {"Content-Type": "application/json"}
-        fixed = [0.5] * N_FEATURES
         mine = []
-        for _ in range(per_thread):
+        for body in bodies[index]:
             if time.perf_counter() > deadline:
                 break
-            row = fixed if repeat else [rng.gauss(0, 1) for _ in range(N_FEATURES)]
-            body = json.dumps({body_key: [row]})
             started = time.perf_counter()
             conn.request("POST", path, body, headers)
             response = conn.getresponse()
@@ -279,12 +282,15 @@ def client_process(
         with lock:
             latencies.extend(mine)
 
+    cpu = time.process_time()
+    began = time.perf_counter()
+    deadline = began + cap_s
     workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    out.put((latencies, errors[0]))
+    out.put((latencies, errors[0], time.process_time() - cpu, began, time.perf_counter()))
 
 
 @dataclass
@@ -299,6 +305,7 @@ class Result:
     seconds: float
     p50_ms: float
     p99_ms: float
+    client_cores: float = 0.0  # CPU the load generators used, in cores (are they the limit?)
 
     @property
     def rps(self) -> float:
@@ -340,15 +347,16 @@ def measure(
         )
         for i, t in enumerate(threads)
     ]
-    started = time.perf_counter()
     for p in procs:
         p.start()
     gathered = [queue.get(timeout=cap_s + 120) for _ in procs]
-    seconds = time.perf_counter() - started
     for p in procs:
         p.join(30)
-    latencies = sorted(x for lat, _ in gathered for x in lat)
-    errors = sum(e for _, e in gathered)
+    # The load's window: first client's start to last client's end (not forks, not bodies).
+    seconds = max(g[4] for g in gathered) - min(g[3] for g in gathered)
+    latencies = sorted(x for g in gathered for x in g[0])
+    errors = sum(g[1] for g in gathered)
+    client_cpu = sum(g[2] for g in gathered) / seconds if seconds else 0.0
 
     def pick(q: float) -> float:
         if not latencies:
@@ -356,7 +364,15 @@ def measure(
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1e3
 
     return Result(
-        target.server, model, concurrency, len(latencies), errors, seconds, pick(0.5), pick(0.99)
+        target.server,
+        model,
+        concurrency,
+        len(latencies),
+        errors,
+        seconds,
+        pick(0.5),
+        pick(0.99),
+        client_cpu,
     )
 
 
@@ -372,7 +388,7 @@ def run_server(
             print(
                 f"  {result.server:8} {model:3} c={level:<3} {result.requests:6} req "
                 f"{result.errors:4} errors  p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
-                f"{result.rps:8.0f} req/s",
+                f"{result.rps:8.0f} req/s  clients {result.client_cores:4.2f} cores",
                 flush=True,
             )
 

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -137,6 +137,10 @@ class ServedModelSettings(BaseModel):
     output: str = "prediction"
     selection: str = ""
     versions: str = ""
+    # register's positiveClass: the class whose probability `probability` answers
+    positive_class: str = Field(
+        "", validation_alias=AliasChoices("positive_class", "positiveClass")
+    )
 
 
 class ServingSettings(BaseModel):

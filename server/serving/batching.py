@@ -12,7 +12,9 @@ cuts it by `BACKOFF`. The target is half of `slo_ms`, since a request may wait f
 flight before its own is sent: queueing plus processing then stays within the objective. A
 model whose fixed cost per batch alone misses the target (a 100-tree forest on a busy machine)
 is not cut to batches of one, which would only lengthen the queue: while requests wait, its
-batches grow.
+batches grow. What a batch's rows cost is read from the worker's CPU time for it (reported with
+each answer) rather than from its round trip, which on a busy machine also counts the wait for
+a core.
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ ADDITIVE_STEP = 1.0
 BACKOFF = 0.75
 
 RunBatch = Callable[[list[Any]], Awaitable[Sequence[Any]]]
+
+
+class BatchAnswer(list[Any]):
+    """A batch's results, with what computing them cost the worker (CPU seconds) when known."""
+
+    def __init__(self, results: Sequence[Any], cost_s: float | None = None) -> None:
+        super().__init__(results)
+        self.cost_s = cost_s
 
 
 @dataclass
@@ -72,6 +82,7 @@ class AdaptiveBatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self.batches = 0
         self.floor_s: float | None = None  # latency of batches of one or two rows (fixed cost)
+        self.floor_cost_s: float | None = None  # the worker's CPU cost of such batches
 
     @property
     def queued_rows(self) -> int:
@@ -146,8 +157,10 @@ class AdaptiveBatcher:
         """Run one batch and hand each request its rows' results."""
         rows = [row for request in batch for row in request.rows]
         started = time.perf_counter()
+        cost: float | None = None
         try:
             results = await self._run(rows)
+            cost = results.cost_s
         except Exception as err:
             if len(batch) > 1:
                 # One request's bad rows must not fail the others: run each request alone.
@@ -165,14 +178,15 @@ class AdaptiveBatcher:
                 if not request.future.done():
                     request.future.set_result(part)
         finally:
-            self._adapt(time.perf_counter() - started, len(rows))
+            self._adapt(time.perf_counter() - started, len(rows), cost)
             self.metrics.batch(self.name, len(rows))
             self.batches += 1
             self._in_flight -= 1
             self._slots.release()
 
-    async def _run(self, rows: list[Any]) -> list[Any]:
-        results = list(await self.run(rows))
+    async def _run(self, rows: list[Any]) -> BatchAnswer:
+        answer = await self.run(rows)
+        results = BatchAnswer(answer, getattr(answer, "cost_s", None))
         if len(results) != len(rows):
             raise RuntimeError(f"batch of {len(rows)} rows answered {len(results)} results")
         return results
@@ -187,21 +201,35 @@ class AdaptiveBatcher:
             if not request.future.done():
                 request.future.set_result(result)
 
-    def _adapt(self, seconds: float, rows: int) -> None:
+    def _adapt(self, seconds: float, rows: int, cost_s: float | None = None) -> None:
         """AIMD: grow a full batch that met the target, shrink one that missed it because of
         its rows. When a batch misses the target through the model's fixed cost alone
         (shrinking would not help) and requests are waiting, grow instead: bigger batches
-        drain the queue, which is where the latency then comes from."""
-        if rows <= 2:
-            self.floor_s = seconds if self.floor_s is None else 0.8 * self.floor_s + 0.2 * seconds
+        drain the queue, which is where the latency then comes from.
+
+        What the rows cost is judged from the worker's CPU time when it reports one
+        (`BatchAnswer.cost_s`): on a busy machine the round trip of a big batch also grows with
+        waiting for a core, and cutting batches for that would only cost more CPU per row."""
+        small = rows <= 2
+        if small:
+            self.floor_s = _ema(self.floor_s, seconds)
+            if cost_s is not None:
+                self.floor_cost_s = _ema(self.floor_cost_s, cost_s)
         if seconds > self.target_s:
-            row_cost = seconds - (self.floor_s or 0.0)
+            if cost_s is not None and self.floor_cost_s is not None:
+                row_cost = cost_s - self.floor_cost_s
+            else:
+                row_cost = seconds - (self.floor_s or 0.0)
             if rows > 1 and row_cost > self.target_s / 2:
                 self.size = max(1.0, self.size * BACKOFF)
             elif self._queue:
                 self.size = min(float(self.max_size), self.size + ADDITIVE_STEP)
         elif rows >= int(self.size):
             self.size = min(float(self.max_size), self.size + ADDITIVE_STEP)
+
+
+def _ema(previous: float | None, value: float) -> float:
+    return value if previous is None else 0.8 * previous + 0.2 * value
 
 
 def _fail(batch: list[_Request], err: BaseException) -> None:

@@ -6,6 +6,10 @@ column ``feature``; with ``vecType=sparse`` each element is ``{"index": value, �
 ``dataType=row``: ``data`` is ``[{"col": value, …}, …]``, the columns taken from the rows. The
 answer is one object per row with the select's aliases, as Byzer returns it.
 
+Byzer's clients also send ``context.*`` parameters (its session context: include and console
+URLs, user variables). They are accepted and ignored: the select here reads no variables and
+includes nothing, so they cannot change an answer.
+
 A model function called with one vector argument while its model reads that many numeric
 columns takes the vector's values as those columns (Byzer's models read one vector column;
 ours may read columns).

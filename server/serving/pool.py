@@ -137,7 +137,7 @@ class WorkerPool:
 
     async def _take(self) -> WorkerProcess:
         """An idle live worker, waiting at most the request timeout."""
-        while not self._idle.empty():  # the common case: no waiting, no timer
+        while not self._waiting and not self._idle.empty():  # common: nobody waits, no timer
             worker = self._idle.get_nowait()
             if worker.alive:
                 return worker

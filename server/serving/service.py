@@ -18,7 +18,7 @@ from typing import Any
 
 from mlsql.config import ServingSettings
 
-from .batching import AdaptiveBatcher
+from .batching import AdaptiveBatcher, BatchAnswer
 from .cache import PredictionCache, row_key
 from .inputs import InputError, normalise, numeric_only, to_arrow
 from .metrics import ServingMetrics
@@ -70,7 +70,11 @@ class ServingService:
         await self.pool.start()
         try:
             for name, spec in self.settings.models.items():
-                options = {"selection": spec.selection, "versions": spec.versions}
+                options = {
+                    "selection": spec.selection,
+                    "versions": spec.versions,
+                    "positiveClass": spec.positive_class,
+                }
                 served = self.book.served(
                     name, spec.path, spec.version, spec.output, options, "config"
                 )
@@ -263,6 +267,10 @@ class ServingService:
             "version": version.version,
             "positive_class": version.positive_class,
         }
+        if version.positive_class is not None:
+            # The version's signature (with its positive class) names the outputs: a multi-class
+            # model then answers `probability` too, as the registered function's type declares.
+            header["outputs"] = list(version.signature.output_names)
         if numeric_only(columns):
             header["body"], header["columns"] = "f8", [c.name for c in columns]
             payload = matrix_bytes(rows)
@@ -277,9 +285,14 @@ class ServingService:
             raise ServingError(status, str(answer.get("code")), str(answer.get("message")))
         outputs: dict[str, list[Any]] = answer["columns"]
         names = list(outputs)
-        return [
-            dict(zip(names, values, strict=True)) for values in zip(*outputs.values(), strict=True)
-        ]
+        cpu_ms = answer.get("cpu_ms")
+        return BatchAnswer(
+            [
+                dict(zip(names, values, strict=True))
+                for values in zip(*outputs.values(), strict=True)
+            ],
+            cpu_ms / 1000.0 if isinstance(cpu_ms, int | float) else None,
+        )
 
     def metrics_text(self) -> str:
         """Prometheus text of every serving metric."""

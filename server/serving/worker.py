@@ -8,7 +8,8 @@ as the Spark function, so a served prediction is computed by the same code as `r
 
 Requests (see `protocol.py`): ``ping``; ``load`` (path, version); ``predict`` (path, version,
 optional outputs; the rows in the body, a raw float64 matrix for numeric models, else Arrow → the prediction columns back as JSON lists in the
-answer's header: exact for floats, cheaper than Arrow for a request's few rows); ``stop``. An error
+answer's header: exact for floats, cheaper than Arrow for a request's few rows; ``cpu_ms``, the
+CPU time the batch took, which the batcher adapts on); ``stop``. An error
 answers ``{"ok": false, "code", "message"}`` and the worker keeps serving. On Linux the worker
 dies with its parent (``PR_SET_PDEATHSIG``), so a killed server leaves no workers behind.
 """
@@ -111,12 +112,15 @@ class ModelWorker:
 
     def _predict(self, header: dict[str, Any], body: bytes) -> bytes:
         model = self._model(header["path"], int(header["version"]))
+        started = time.thread_time()
         out = model.predict(
             _rows(header, body),
             outputs=header.get("outputs"),
             positive_class=header.get("positive_class"),
         )
-        return encode({"ok": True, "rows": len(out), "columns": _result_columns(out)})
+        columns = _result_columns(out)
+        cpu_ms = (time.thread_time() - started) * 1e3  # the batcher's cost signal
+        return encode({"ok": True, "rows": len(out), "cpu_ms": cpu_ms, "columns": columns})
 
 
 def _rows(header: dict[str, Any], body: bytes) -> pd.DataFrame:

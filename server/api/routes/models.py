@@ -2,8 +2,11 @@
 
 `POST /v1/models/{name}:predict` with ``{"instances": [...]}`` (rows as objects or arrays)
 answers ``{"predictions": [...]}``: per row the ``label`` (classifiers; ``prediction``
-otherwise), the model's other outputs (``probability``, ``confidence``, ``probabilities``,
-``distance``) and the ``version``. `GET /v1/models` and `/v1/models/{name}` describe the
+otherwise), the model's other outputs as its signature defines them for the Spark function
+(`mlsql.models.signature`): a classifier's ``confidence`` (of the label) and ``probabilities``
+(one per class, in the order of ``classes``), and ``probability`` of the positive class for a
+binary model (its second class) or one registered with ``positiveClass`` (a multi-class model
+without one has none); a clustering's ``distance``; and the ``version``. `GET /v1/models` and `/v1/models/{name}` describe the
 models an owner can ask; `POST /v1/models/{name}/feedback` updates a selection policy.
 Models are the functions registered in the acting owner's session (`deps.Owner`: the token's
 owner, or ``owner`` when tokens allow it; ``admin`` by default, as for /run/script) and those of

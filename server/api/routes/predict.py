@@ -1,8 +1,9 @@
 """Byzer's `/model/predict` (GET or POST form fields): registered functions without Spark.
 
 Parameters: ``dataType`` (vector | row | string), ``data`` (a JSON array), ``vecType=sparse``
-with ``vecSize``, ``sql`` (``select f(feature) as p``) or ``pipeline`` (``a,b,c``), ``owner``.
-The answer is a JSON array with one object per row. See `mlsql.server.serving.byzer`.
+with ``vecSize``, ``sql`` (``select f(feature) as p``) or ``pipeline`` (``a,b,c``), ``owner``;
+``context.*`` (Byzer's session context) is accepted and ignored. The answer is a JSON array with
+one object per row. See `mlsql.server.serving.byzer`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ FORM = {
         "sql": {"type": "string", "example": "select f(feature) as p"},
         "pipeline": {"type": "string", "example": "a,b,c"},
         "owner": {"type": "string", "default": "admin"},
+        "context.<name>": {
+            "type": "string",
+            "description": "Byzer's session context: accepted and ignored (nothing here reads it).",
+        },
     },
     "required": ["data"],
 }

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mlsql.server.serving.batching import AdaptiveBatcher
+from mlsql.server.serving.batching import AdaptiveBatcher, BatchAnswer
 from mlsql.server.serving.cache import PredictionCache, row_key
 from mlsql.server.serving.expressions import (
     ExpressionError,
@@ -66,6 +66,26 @@ def test_a_fixed_cost_over_the_objective_grows_batches_while_requests_wait() -> 
         return batcher.size
 
     assert asyncio.run(run()) > 8 and max(sizes) > 8  # batches of one would queue 300 x 15 ms
+
+
+def test_batches_are_not_cut_for_waiting_on_a_busy_machine() -> None:
+    """Round trips that grow with the batch (waiting for a core) while the worker's CPU cost
+    stays flat (a forest's fixed cost): the batches grow instead of being cut."""
+    sizes: list[int] = []
+
+    async def run_batch(rows: list[Any]) -> BatchAnswer:
+        sizes.append(len(rows))
+        await asyncio.sleep(0.012 + 0.001 * len(rows))
+        return BatchAnswer([r * 2 for r in rows], cost_s=0.006)
+
+    async def run() -> tuple[list[list[int]], float]:
+        batcher = AdaptiveBatcher("m", run_batch, slo_ms=20)
+        answers = await asyncio.gather(*(batcher.submit([i]) for i in range(200)))
+        return answers, batcher.size
+
+    answers, size = asyncio.run(run())
+    assert answers == [[2 * i] for i in range(200)]
+    assert size > 8 and max(sizes) > 8
 
 
 def test_a_lone_request_is_not_held() -> None:

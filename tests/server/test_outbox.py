@@ -13,7 +13,7 @@ from mlsql.server.services.recovery import recover
 
 def row(job_id: str, status: str, **extra: Any) -> dict[str, Any]:
     """A history record of an async job with a callback."""
-    record = {c: None for c in COLUMNS}
+    record: dict[str, Any] = {c: None for c in COLUMNS}
     record.update(
         id=job_id,
         group_id=f"g-{job_id}",

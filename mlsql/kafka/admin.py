@@ -23,10 +23,30 @@ _TOPIC_CONFIGS = {
 
 def unreachable_message(bootstrap_servers: str, reason: object) -> str:
     """The one wording for 'no broker there', shared by probes, readers and writers."""
+    if "," in bootstrap_servers:  # a cluster: every one of them is gone
+        return (
+            f"none of the Kafka brokers at {bootstrap_servers} can be reached ({reason}); "
+            "start them (a majority of the controllers first) or check kafka.bootstrap_servers"
+        )
     return (
         f"the Kafka broker at {bootstrap_servers} cannot be reached ({reason}); start it "
         "(`mlsql kafka start` for the embedded broker) or check kafka.bootstrap_servers"
     )
+
+
+def live_first(bootstrap_servers: str) -> str:
+    """The bootstrap servers that accept a connection now (all of them if none does).
+
+    kafka-python's admin client sends its first request to one bootstrap server and gives up if
+    that one is down; with one broker of a cluster dead it would fail every other call.
+    """
+    servers = [s.strip() for s in bootstrap_servers.split(",") if s.strip()]
+    if len(servers) < 2:
+        return bootstrap_servers
+    from mlsql.kafka.broker_process import port_open
+
+    live = [s for s in servers if port_open(s)]
+    return ",".join(live or servers)
 
 
 @contextmanager
@@ -42,7 +62,7 @@ def admin_client(bootstrap_servers: str, timeout_s: float) -> Iterator[Any]:
     timeout_ms = max(1000, int(timeout_s * 1000))
     try:
         client = KafkaAdminClient(
-            bootstrap_servers=bootstrap_servers,
+            bootstrap_servers=live_first(bootstrap_servers),
             client_id="mlsql-admin",
             bootstrap_timeout_ms=timeout_ms,
             request_timeout_ms=timeout_ms,

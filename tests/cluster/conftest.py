@@ -39,6 +39,7 @@ class Cluster:
     base: Path
     conf_file: Path
     runs: list[float] = field(default_factory=list)
+    started: dict[str, float] = field(default_factory=dict)  # run name -> start (monotonic)
 
     @property
     def bootstrap(self) -> str:
@@ -54,6 +55,7 @@ class Cluster:
         """Start `mlsql run <script> -o json` against the cluster (not waited for)."""
         path = self.base / f"{name}.mlsql"
         path.write_text(script)
+        self.started[name] = time.monotonic()
         return subprocess.Popen(
             [MLSQL, "run", str(path), "-o", "json", "--limit", "0", "--quiet"],
             env=self.env(**env),

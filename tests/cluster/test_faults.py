@@ -122,10 +122,13 @@ def _worker_training(cluster: Cluster) -> int | None:
     return None
 
 
-def _finish_after_kill(cluster: Cluster, proc: object, killed_at: float, label: str) -> RunOutcome:
+def _finish_after_kill(
+    cluster: Cluster, proc: object, name: str, killed_at: float, label: str
+) -> RunOutcome:
     outcome = cluster.finish(proc)  # type: ignore[arg-type]
-    after = time.monotonic() - killed_at
-    print(f"\n[cluster] {label}: run {outcome.seconds:.1f}s, ended {after:.1f}s after the kill")
+    now = time.monotonic()
+    total, after = now - cluster.started[name], now - killed_at
+    print(f"\n[cluster] {label}: run {total:.1f}s, ended {after:.1f}s after the kill")
     return outcome
 
 
@@ -135,7 +138,9 @@ def test_spark_worker_killed_while_training(healthy: Cluster, tables: Tables, ba
     proc = healthy.start_run(script, "kill-train")
     index = int(_when(lambda: _worker_training(healthy), proc, "a training worker started")) - 1
     killed_at = healthy.spark.kill_worker(index)
-    outcome = _finish_after_kill(healthy, proc, killed_at, "Spark worker killed during train")
+    outcome = _finish_after_kill(
+        healthy, proc, "kill-train", killed_at, "Spark worker killed during train"
+    )
     _same_metrics(outcome.rows(), baseline[0])
     _same_predictions(_predictions(base / "out"), baseline[1])
 
@@ -151,7 +156,9 @@ def test_spark_worker_killed_while_predicting(healthy: Cluster, tables: Tables, 
 
     _when(saving, proc, "the predictions were being saved")
     killed_at = healthy.spark.kill_worker(0)
-    outcome = _finish_after_kill(healthy, proc, killed_at, "Spark worker killed during predict")
+    outcome = _finish_after_kill(
+        healthy, proc, "kill-predict", killed_at, "Spark worker killed during predict"
+    )
     _same_metrics(outcome.rows(), baseline[0])
     _same_predictions(_predictions(base / "out"), baseline[1])
 
@@ -179,7 +186,7 @@ def test_one_broker_killed_while_writing(healthy: Cluster, tables: Tables) -> No
     leader = int(_when(lambda: _topic_leader(healthy.bootstrap, "mlsql"), proc, "the job topic"))
     healthy.kafka.kill(leader)  # type: ignore[attr-defined]
     killed_at = time.monotonic()
-    outcome = _finish_after_kill(healthy, proc, killed_at, f"broker {leader} of 3 killed")
+    outcome = _finish_after_kill(healthy, proc, "bk", killed_at, f"broker {leader} of 3 killed")
     (row,) = outcome.rows()
     assert row["status"] == "success", row
     metrics = {m["name"]: m["value"] for m in row["metrics"]}  # type: ignore[union-attr]
@@ -201,7 +208,7 @@ def test_all_brokers_gone_fails_in_bounded_time(healthy: Cluster, tables: Tables
     assert outcome.code != 0
     assert failed_after < FAILURE_BOUND_S
     message = outcome.err
-    assert "Kafka" in message and "cannot be reached" in message, message[-3000:]
+    assert "none of the Kafka brokers at" in message, message[-3000:]
     assert "kafka.bootstrap_servers" in message, message[-3000:]
     leftovers = sorted(p.name for p in model.iterdir()) if model.exists() else []
     assert leftovers == [], leftovers  # no version, no staging folder

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from mlsql.errors import AnalysisError, WorkerError
 from mlsql.models import fs
-from mlsql.models.metadata import ModelMetadata
+from mlsql.models.metadata import METADATA_FILE, ModelMetadata
 from mlsql.models.store import (
     MARKER_FILE,
     STAGING_PREFIX,
@@ -206,7 +207,10 @@ class RemoteModelStore(ModelStore):
                 fs.remove_tree(uri)
 
     def _run_id(self, number: int) -> str | None:
+        """The run of a version, from its metadata file alone (no download of the model)."""
         try:
-            return ModelMetadata.read(self.version_dir(number)).run_id
-        except AnalysisError:
+            data = json.loads(fs.read_bytes(fs.join(self._version_uri(number), METADATA_FILE)))
+        except (OSError, ValueError):
             return None
+        run_id = data.get("run_id") if isinstance(data, dict) else None
+        return str(run_id) if run_id is not None else None

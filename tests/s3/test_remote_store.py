@@ -157,3 +157,14 @@ def test_a_worker_trains_locally_and_uploads_to_its_staging_uri(
     assert _keys(staging) == []  # the staging prefix is gone once published
     warm = GroupSpec("RandomForest", params=PARAMS, warm_start_from=staging)
     assert store.versions() == [0] and warm.warm_start_from == staging
+
+
+def test_groups_of_one_run_survive_each_other(tmp_path: Path, s3_prefix: str) -> None:
+    uri = f"{s3_prefix}/m"
+    publish(uri, _staged(tmp_path, "old", run_id="run-1"), keep_version=False)
+    for group in (0, 1):
+        staging = _staged(tmp_path, f"g{group}", run_id="run-2", group=group)
+        publish(uri, staging, keep_version=False)
+    store = ModelStore(uri)
+    assert store.versions() == [1, 2]
+    assert [store.metadata(v).group for v in store.versions()] == [0, 1]

@@ -53,7 +53,7 @@ def model_card(path: str, version: int | str = "latest") -> dict[str, Any]:
     signature = ModelSignature.from_metadata(metadata)
     versions = [_version(store.metadata(v), v) for v in store.versions()]
     return {
-        "path": str(store.path),
+        "path": store.uri,  # the URI on S3/HDFS (store.path is the local cache there)
         "version": number,
         "algorithm": signature.algorithm,
         "task": signature.task,

@@ -35,8 +35,8 @@ docs: setup
 	.venv/bin/mkdocs build --strict
 
 bench: setup
-	.venv/bin/python bench/kafka_throughput.py
-	.venv/bin/python bench/predict_udf.py
+	.venv/bin/python bench/kafka_throughput.py --out
+	.venv/bin/python bench/predict_udf.py --out
 	.venv/bin/python bench/server_load.py --requests 200 --concurrency 8 --time-cap 120
 	.venv/bin/python bench/serving.py --requests 3000 --time-cap 8
 	.venv/bin/python bench/streaming_throughput.py

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -126,6 +127,10 @@ start_timeout_s = 120
 """
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
     """Spark standalone (1 master, 2 workers) + a three-broker Kafka cluster, for the session."""
@@ -134,6 +139,8 @@ def cluster() -> Iterator[Cluster]:
 
     # Not pytest's tmp folder: other test runs rotate those away while the logs are wanted.
     base = Path(tempfile.mkdtemp(prefix="mlsql-cluster-"))
+    # A SIGTERM (e.g. `timeout`) unwinds like Ctrl-C, so the JVMs below are stopped, not leaked.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     spark = SparkStandalone(base / "spark", workers=2)
     kafka = KafkaCluster(Config.load(work_dir=str(base / "work")), 3, base / "kafka")
     try:
@@ -145,4 +152,5 @@ def cluster() -> Iterator[Cluster]:
     finally:
         kafka.stop(timeout_s=10)
         spark.stop()
+        signal.signal(signal.SIGTERM, previous)
     shutil.rmtree(base, ignore_errors=True)  # kept when the session failed to start or stop

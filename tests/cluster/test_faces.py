@@ -57,17 +57,20 @@ def test_rest_server_trains_and_predicts_on_the_cluster(
 
 
 def test_stream_predicts_on_the_cluster(cluster: Cluster, small_table: Path) -> None:
+    model = cluster.base / "stream" / "model"
+    trained = cluster.run(_train_register(small_table, model) + "select 1 as done as d;", "st")
+    assert trained.rows() == [{"done": 1}]
     out = cluster.base / "stream" / "scores"
     features = ", ".join(f"cast(value % {i + 3} as double) - 1" for i in range(10))
-    script = (
-        _train_register(small_table, cluster.base / "stream" / "model")
-        + f"""
+    # `mlsql streams run` reads every `load` of its script as a stream: the model was trained
+    # by the run above, this script only registers it.
+    script = f"""
+register LogisticRegression.`{model}` as lr_score options version="best";
 set streamName="cluster_scores";
 load rate.`` options rowsPerSecond="20" as ticks;
 select value as id, lr_score({features}) as prediction from ticks as scored;
 save append scored as parquet.`{out}` options duration="1";
 """
-    )
     path = cluster.base / "stream.mlsql"
     path.write_text(script)
     runner = subprocess.Popen(

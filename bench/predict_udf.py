@@ -1,21 +1,32 @@
-"""Benchmark: a registered model function vs raw scikit-learn vs MLflow's spark_udf.
+"""Benchmark: a registered model function vs scikit-learn vs MLflow's spark_udf, and the floors.
 
 1M rows x 20 features (cached in Spark, generation not timed); RandomForest (100 trees) and
-LogisticRegression trained by the engine through Kafka on 20k rows. Timed side by side in one run:
+LogisticRegression trained by the engine through Kafka on 20k rows. Timed side by side in one run
+(median of `--repeat`), all on the same 2 cores (local[2]):
 
-- ours:   `select sum(fn(f0, …, f19))` over the cached table (registered iterator pandas UDF);
-- sklearn: the same estimator's `predict` on the same rows as one numpy array, one process;
-- mlflow: `mlflow.pyfunc.spark_udf` on the same estimator and DataFrame, same aggregate.
+- ours:    `select sum(fn(f0, …, f19))` over the cached table (the registered function);
+- sklearn: the same estimator's `predict` on the same rows as one numpy array, on 2 cores
+  (`n_jobs=2` for forests, two threads over halves of the rows for the others); `sklearn 1`
+  is one core;
+- mlflow:  `mlflow.pyfunc.spark_udf` on the same estimator and DataFrame, same aggregate;
+- floors:  the same aggregate over UDFs that do no work (return zeros) — Spark's own cost of
+  moving the 20 columns to Python and a column back — for each way Spark 4 offers: an iterator
+  pandas UDF, an iterator Arrow UDF (`arrow_udf`, Spark 4.1+), and Arrow-optimised row UDF
+  (`udf(useArrow=True)`), at Arrow batches of `--batch-rows` (first is the session's).
 
-Run: `.venv/bin/python bench/predict_udf.py [--rows 1000000] [--repeat 3]` (needs the `bench`
-extra: `pip install -e .[bench]` for MLflow). Prints a table; never fails on a timing.
+Run: `.venv/bin/python bench/predict_udf.py [--rows 1000000] [--repeat 3] [--out]` (needs the
+`bench` extra: `pip install -e .[bench]` for MLflow). Prints tables; never fails on a timing.
+`--out` writes them with the machine's description to bench/results/predict_udf.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from statistics import median
 
@@ -66,6 +77,16 @@ def _estimator(path: Path):
     return model.backend.estimator  # type: ignore[union-attr]
 
 
+def _sklearn_two_cores(estimator, x: np.ndarray):
+    """`predict` on 2 cores: n_jobs=2 for ensembles (forests), else two threads over halves."""
+    if hasattr(estimator, "estimators_") and hasattr(estimator, "n_jobs"):
+        estimator.set_params(n_jobs=2)
+        return lambda: estimator.predict(x)
+    halves = np.array_split(x, 2)
+    pool = ThreadPoolExecutor(2)
+    return lambda: list(pool.map(estimator.predict, halves))
+
+
 def _bench_model(
     spark, engine, name: str, path: Path, x: np.ndarray, repeat: int, tmp: Path
 ) -> dict[str, float]:
@@ -79,7 +100,12 @@ def _bench_model(
         repeat,
     )
     estimator = _estimator(path)
-    raw = _timed(lambda: estimator.predict(x), repeat)
+    if hasattr(estimator, "estimators_"):
+        estimator.set_params(n_jobs=1)
+    raw1 = _timed(lambda: estimator.predict(x), repeat)
+    raw2 = _timed(_sklearn_two_cores(estimator, x), repeat)
+    if hasattr(estimator, "estimators_"):
+        estimator.set_params(n_jobs=1)
     mlflow_dir = tmp / f"mlflow-{name}"
     mlflow.sklearn.save_model(
         estimator,
@@ -89,17 +115,72 @@ def _bench_model(
     udf = mlflow.pyfunc.spark_udf(spark, str(mlflow_dir), result_type="double")
     df = spark.table("bench_rows")
     ml = _timed(lambda: df.select(udf(*FEATURES).alias("p")).agg({"p": "sum"}).collect(), repeat)
-    return {"ours": ours, "sklearn": raw, "mlflow": ml}
+    return {"ours": ours, "sklearn": raw2, "sklearn1": raw1, "mlflow": ml}
+
+
+def _noop_udfs() -> dict[str, object]:
+    """UDFs over the 20 columns that return zeros: the cost of Spark's transport alone."""
+    import pandas as pd
+    import pyarrow as pa
+    from pyspark.sql.functions import arrow_udf, pandas_udf, udf
+
+    def pandas_noop(batches: Iterator[tuple[pd.Series, ...]]) -> Iterator[pd.Series]:
+        for columns in batches:
+            yield pd.Series(np.zeros(len(columns[0])))
+
+    def arrow_noop(batches: Iterator[tuple[pa.Array, ...]]) -> Iterator[pa.Array]:
+        for columns in batches:
+            yield pa.array(np.zeros(len(columns[0])))
+
+    def row_noop(*values: float) -> float:
+        return 0.0
+
+    return {
+        "pandas iterator UDF": pandas_udf(pandas_noop, "double"),
+        "arrow iterator UDF": arrow_udf(arrow_noop, "double"),
+        "row UDF, useArrow=True": udf(row_noop, "double", useArrow=True),
+    }
+
+
+def _floors(spark, repeat: int, batch_rows: list[int]) -> list[tuple[str, int, float]]:
+    """(UDF kind, Arrow batch rows, seconds) of the no-op aggregate over bench_rows."""
+    from pyspark.sql import functions as F
+
+    df = spark.table("bench_rows")
+    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    original = spark.conf.get(key)
+    out = []
+    try:
+        for rows in batch_rows:
+            spark.conf.set(key, str(rows))
+            for name, fn in _noop_udfs().items():
+                if name.startswith("row") and rows != batch_rows[0]:
+                    continue
+                query = df.select(fn(*FEATURES).alias("p")).agg(F.sum("p"))
+                query.collect()  # warm-up: Python workers with this UDF
+                out.append((name, rows, _timed(query.collect, repeat)))
+    finally:
+        spark.conf.set(key, original)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--batch-rows", default="10000,50000", help="Arrow batch sizes of floors")
+    parser.add_argument("--out", action="store_true", help="write bench/results/predict_udf.md")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()
 
     from mlsql.config import Config
     from mlsql.engine import Engine
+
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        print(line, flush=True)
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -108,19 +189,34 @@ def main() -> None:
         df = _data(spark, args.rows)
         x = np.asarray(df.toPandas()[FEATURES], dtype=np.float64)
         paths = _train(engine, tmp)
-        print(
-            f"\n{args.rows:,} rows x {N_FEATURES} features, master {spark.sparkContext.master}, median of {args.repeat}\n"
+        session_batch = spark.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch")
+        say(
+            f"{args.rows:,} rows x {N_FEATURES} features, master {spark.sparkContext.master}, "
+            f"Arrow batches of {session_batch} rows, median of {args.repeat}"
         )
-        print(
-            f"{'model':<20}{'ours s':>9}{'sklearn s':>11}{'mlflow s':>10}{'ours/sklearn':>14}{'ours/mlflow':>13}"
+        say(
+            f"{'model':<20}{'ours s':>8}{'sklearn s':>10}{'sk 1 core':>10}{'mlflow s':>9}"
+            f"{'ours/sklearn':>13}{'ours/mlflow':>12}"
         )
         for name, path in paths.items():
             t = _bench_model(spark, engine, name, path, x, args.repeat, tmp)
-            print(
-                f"{name:<20}{t['ours']:>9.2f}{t['sklearn']:>11.2f}{t['mlflow']:>10.2f}"
-                f"{t['ours'] / t['sklearn']:>14.2f}{t['ours'] / t['mlflow']:>13.2f}"
+            say(
+                f"{name:<20}{t['ours']:>8.2f}{t['sklearn']:>10.2f}{t['sklearn1']:>10.2f}"
+                f"{t['mlflow']:>9.2f}{t['ours'] / t['sklearn']:>13.2f}"
+                f"{t['ours'] / t['mlflow']:>12.2f}"
             )
+        say("")
+        say("floors: sum(noop(f0..f19)) over the same rows, no model")
+        say(f"{'UDF kind':<26}{'batch rows':>11}{'s':>7}")
+        batches = [int(b) for b in args.batch_rows.split(",") if b]
+        for kind, rows, seconds in _floors(spark, args.repeat, batches):
+            say(f"{kind:<26}{rows:>11,}{seconds:>7.2f}")
         engine.close()
+    if args.out:
+        from machine import write_results
+
+        title = "Prediction: registered functions vs scikit-learn vs MLflow spark_udf, and floors"
+        print(write_results("predict_udf", title, "\n".join(lines), load_at_start))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""Models as vectorised Spark SQL functions: iterator pandas UDFs over Arrow batches.
+"""Models as vectorised Spark SQL functions: iterator Arrow or pandas UDFs over Arrow batches.
 
 The function a `register` statement creates (and the one `predict` applies) is an iterator
-pandas UDF: Spark's own socket-connected Python workers run it on Arrow batches; the model is
-taken from `mlsql.models.cache` once per batch iterator, so each Python worker process loads a
-model version once and reuses it across tasks and queries. The closure captures only the
-model path, the pinned version number and the output kind — never the model.
+Arrow UDF (numeric/boolean/text inputs; `mlsql.engine.arrow_frames` converts) or an iterator
+pandas UDF (other inputs): Spark's own socket-connected Python workers run it on Arrow
+batches; the model is taken from `mlsql.models.cache` once per batch iterator, so each Python
+worker process loads a model version once and reuses it across tasks and queries. The closure
+captures only the model path, the pinned version number and the output kind — never the model.
 """
 
 from __future__ import annotations
@@ -112,7 +113,35 @@ def _version(value: str | int) -> str | int:
 
 
 def spark_udf(fn: ModelFunction) -> Any:
-    """The iterator pandas UDF computing `fn` (register it or apply it to columns)."""
+    """The UDF computing `fn` (register it or apply it to columns).
+
+    An iterator Arrow UDF (Spark 4.1+ `arrow_udf`) when every input is numeric, boolean or
+    text: Arrow columns become numpy arrays without pandas' per-batch conversion (zero-copy for
+    numbers without nulls) and the outputs go back as Arrow arrays; measured below Spark's
+    pandas-UDF floor (bench/predict_udf.py). Otherwise (timestamps, vectors, Python algorithms)
+    the iterator pandas UDF, whose conversions Spark does. Both return `fn.return_type()` and
+    call the same `PredictModel.predict` (one featurisation).
+    """
+    if _arrow_eligible(fn):
+        return _arrow_udf(fn)
+    return _pandas_udf(fn)
+
+
+ARROW_KINDS = frozenset({"numeric", "bool", "onehot", "ordinal", "text"})
+"""Feature kinds the Arrow UDF converts itself (others keep Spark's pandas conversion)."""
+
+
+def _arrow_eligible(fn: ModelFunction) -> bool:
+    try:
+        from pyspark.sql.functions import arrow_udf  # noqa: F401  (Spark 4.1+)
+    except ImportError:
+        return False
+    inputs = fn.signature.inputs if fn.signature is not None else ()
+    return bool(inputs) and all(column.kind in ARROW_KINDS for column in inputs)
+
+
+def _pandas_udf(fn: ModelFunction) -> Any:
+    """The iterator pandas UDF computing `fn`."""
     import pandas as pd
     from pyspark.sql.functions import pandas_udf
 
@@ -136,6 +165,34 @@ def spark_udf(fn: ModelFunction) -> Any:
         "return": Iterator[pd.DataFrame] if output == "struct" else Iterator[pd.Series],
     }
     return pandas_udf(predict, returnType=fn.return_type())  # type: ignore[call-overload]
+
+
+def _arrow_udf(fn: ModelFunction) -> Any:
+    """The iterator Arrow UDF computing `fn` (see `spark_udf`)."""
+    import pyarrow as pa
+    from pyspark.sql.functions import arrow_udf
+
+    path, version, output, names = fn.path, fn.version, fn.output, fn.feature_columns
+    positive = fn.positive_class
+
+    def predict(batches: Iterator[Any]) -> Iterator[pa.Array]:
+        from mlsql.engine.arrow_frames import arrow_result, frame_from_arrow
+        from mlsql.models.cache import get_model
+
+        model = get_model(path, version)
+        for columns in batches:
+            frame = frame_from_arrow(columns, names, path)
+            if output == "struct":
+                yield arrow_result(model.predict(frame, positive_class=positive))
+            else:
+                result = model.predict(frame, outputs=[output], positive_class=positive)
+                yield arrow_result(result[output])
+
+    predict.__annotations__ = {
+        "batches": Iterator[tuple[pa.Array, ...]] if len(names) > 1 else Iterator[pa.Array],
+        "return": Iterator[pa.Array],
+    }
+    return arrow_udf(predict, returnType=fn.return_type())  # type: ignore[call-overload]
 
 
 def _features(columns: Any, names: tuple[str, ...], path: str) -> pd.DataFrame:

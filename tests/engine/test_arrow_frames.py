@@ -1,0 +1,56 @@
+"""The Arrow UDF's conversions: Arrow columns -> prediction frame -> Arrow arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from mlsql.engine.arrow_frames import arrow_result, frame_from_arrow
+
+
+def test_numbers_are_zero_copy_and_nulls_become_nan() -> None:
+    x = pa.array(np.arange(5, dtype=np.float64))
+    n = pa.array([1, None, 3, 4, 5], pa.int64())
+    s = pa.array(["a", None, "c", "d", "e"])
+    frame = frame_from_arrow((x, n, s), ("x", "n", "s"), "m")
+    assert list(frame.columns) == ["x", "n", "s"]
+    assert np.shares_memory(frame["x"].to_numpy(), np.frombuffer(x.buffers()[1], np.float64))
+    assert np.isnan(frame["n"][1]) and frame["n"][2] == 3.0
+    assert frame["s"].tolist() == ["a", None, "c", "d", "e"]
+
+
+def test_one_struct_argument_binds_by_name() -> None:
+    struct = pa.StructArray.from_arrays(
+        [pa.array([1.0, 2.0]), pa.array([3.0, 4.0]), pa.array(["u", "v"])], names=["b", "a", "z"]
+    )
+    frame = frame_from_arrow(struct, ("a", "b"), "m")
+    assert frame.to_dict("list") == {"a": [3.0, 4.0], "b": [1.0, 2.0]}
+
+
+def test_wrong_argument_count_is_named() -> None:
+    with pytest.raises(ValueError, match=r"reads 2 feature column\(s\) \(a, b\).* called with 1"):
+        frame_from_arrow((pa.array([1.0]),), ("a", "b"), "/models/m")
+
+
+def test_results_keep_labels_numbers_and_probability_rows() -> None:
+    frame = pd.DataFrame(
+        {
+            "prediction": pd.Series(["x", "y"]),
+            "confidence": [0.75, 0.5],
+            "probabilities": list(np.array([[0.25, 0.75], [0.5, 0.5]])),
+        }
+    )
+    struct = arrow_result(frame)
+    assert struct.type.names == ["prediction", "confidence", "probabilities"]
+    assert struct.to_pylist()[0] == {
+        "prediction": "x",
+        "confidence": 0.75,
+        "probabilities": [0.25, 0.75],
+    }
+    assert arrow_result(pd.Series([1, 0], dtype=np.int64)).type == pa.int64()
+
+
+def test_mixed_labels_become_text() -> None:
+    assert arrow_result(pd.Series([1, "a", None], dtype=object)).to_pylist() == ["1", "a", None]

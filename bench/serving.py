@@ -12,7 +12,8 @@ training worker, published to a model store). The same fitted estimators are ser
 Load comes from separate client processes (keep-alive `http.client` connections, one per
 concurrent client) at concurrency 1, 8 and 32, each level bounded by `--requests` and
 `--time-cap` seconds. Then ours answers one repeated row (cache hits) at concurrency 1.
-Prints p50/p99 latency (ms) and requests/s per server, model and level. Everything listens on
+Prints p50/p99 latency (ms), requests/s and the server's CPU per request (all its processes,
+from /proc: a figure a busy machine inflates far less than latency) per server, model and level. Everything listens on
 127.0.0.1. Never fails on a timing. Run:
 
     .venv/bin/python bench/serving.py [--requests 3000] [--time-cap 8] [--levels 1,8,32]
@@ -116,6 +117,7 @@ class Target:
     port: int
     paths: dict[str, str]
     body_key: str
+    session: int = 0  # the server's session id: its processes' CPU is counted per request
 
     def body(self, row: list[float]) -> bytes:
         return json.dumps({self.body_key: [row]}).encode()
@@ -178,7 +180,7 @@ def start_mlflow(
             )
         )
         wait_http(port, "/ping", procs[-1])
-        targets[name] = Target("mlflow", port, {name: "/invocations"}, "inputs")
+        targets[name] = Target("mlflow", port, {name: "/invocations"}, "inputs", procs[-1].pid)
     return targets
 
 
@@ -199,7 +201,8 @@ def start_fastapi(
     )
     wait_http(port, "/health", procs[-1])
     return {
-        name: Target("fastapi", port, {name: f"/predict/{name}"}, "instances") for name in files
+        name: Target("fastapi", port, {name: f"/predict/{name}"}, "instances", procs[-1].pid)
+        for name in files
     }
 
 
@@ -231,7 +234,7 @@ def start_ours(
     )
     wait_http(port, "/health", procs[-1])
     return {
-        name: Target("ours", port, {name: f"/v1/models/{name}:predict"}, "instances")
+        name: Target("ours", port, {name: f"/v1/models/{name}:predict"}, "instances", procs[-1].pid)
         for name in paths
     }
 
@@ -306,6 +309,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     client_cores: float = 0.0  # CPU the load generators used, in cores (are they the limit?)
+    server_cpu_ms: float = 0.0  # CPU of the server's processes per request (load-robust)
 
     @property
     def rps(self) -> float:
@@ -347,9 +351,11 @@ def measure(
         )
         for i, t in enumerate(threads)
     ]
+    cpu_before = session_cpu(target.session)
     for p in procs:
         p.start()
     gathered = [queue.get(timeout=cap_s + 120) for _ in procs]
+    server_cpu = session_cpu(target.session) - cpu_before
     for p in procs:
         p.join(30)
     # The load's window: first client's start to last client's end (not forks, not bodies).
@@ -373,7 +379,30 @@ def measure(
         pick(0.5),
         pick(0.99),
         client_cpu,
+        server_cpu / len(latencies) * 1e3 if latencies else 0.0,
     )
+
+
+def session_cpu(session: int) -> float:
+    """CPU seconds (user + system) of the live processes of a session (0 if none is given).
+
+    Every server runs in a session of its own, with its workers (ours: model workers and the
+    Spark JVM the server starts; MLflow: its gunicorn/uvicorn workers). CPU per request is a
+    figure a busy machine inflates far less than latency."""
+    if not session:
+        return 0.0
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # state ppid pgrp session … utime(11) stime(12)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_server(
@@ -388,18 +417,19 @@ def run_server(
             print(
                 f"  {result.server:8} {model:3} c={level:<3} {result.requests:6} req "
                 f"{result.errors:4} errors  p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
-                f"{result.rps:8.0f} req/s  clients {result.client_cores:4.2f} cores",
+                f"{result.rps:8.0f} req/s  server {result.server_cpu_ms:5.2f} CPU ms/req  "
+                f"clients {result.client_cores:4.2f} cores",
                 flush=True,
             )
 
 
 def report(results: list[Result], cache: Result | None) -> None:
     """The table, and ratios to MLflow."""
-    print("\nserver    model  conc  requests  errors   p50 ms   p99 ms     req/s")
+    print("\nserver    model  conc  requests  errors   p50 ms   p99 ms     req/s  CPU ms/req")
     for r in results:
         print(
             f"{r.server:9} {r.model:5} {r.concurrency:5} {r.requests:9} {r.errors:7} "
-            f"{r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.rps:9.0f}"
+            f"{r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.rps:9.0f} {r.server_cpu_ms:11.2f}"
         )
     if cache is not None:
         print(
@@ -412,6 +442,11 @@ def report(results: list[Result], cache: Result | None) -> None:
         if ours and mlflow and mlflow.rps:
             print(
                 f"{model} at concurrency {level}: ours {ours.rps / mlflow.rps:.1f}x MLflow's req/s"
+            )
+        if ours and mlflow and ours.server_cpu_ms:
+            print(
+                f"{model} at concurrency {level}: MLflow's server spends "
+                f"{mlflow.server_cpu_ms / ours.server_cpu_ms:.1f}x our CPU per request"
             )
 
 

@@ -160,12 +160,13 @@ class WorkerPool:
             self._waiting -= 1
 
     async def warm(self, path: str, version: int) -> None:
-        """Load a model in every worker now (and in every replacement later)."""
+        """Load a model in every worker now (and in every replacement later); loads are bounded
+        by the start timeout, not the request timeout (a busy machine loads slowly)."""
         self._models[(path, version)] = None
         header = {"op": "load", "path": path, "version": version}
         workers = [w for w in self.workers if w is not None and w.alive]
         answers = await asyncio.gather(
-            *(w.call(header, timeout_s=self.request_timeout_s) for w in workers),
+            *(w.call(header, timeout_s=self.start_timeout_s) for w in workers),
             return_exceptions=True,
         )
         for answer in answers:
@@ -217,5 +218,5 @@ class WorkerPool:
         await worker.start()
         for path, version in list(self._models):
             header = {"op": "load", "path": path, "version": version}
-            await worker.call(header, timeout_s=self.request_timeout_s)
+            await worker.call(header, timeout_s=self.start_timeout_s)  # a load is start-up work
         self._idle.put_nowait(worker)

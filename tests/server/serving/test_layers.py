@@ -20,10 +20,14 @@ from mlsql.server.serving.selection import Exp3, Exp4Ensemble, gather_until
 
 
 def _cost_per_batch(base_s: float, per_row_s: float, sizes: list[int]):
-    async def run(rows: list[Any]) -> list[Any]:
+    """A batch taking base + rows x per-row seconds, reported as its cost (as a worker reports
+    its CPU time), so a busy test machine's longer sleeps do not change what AIMD decides."""
+
+    async def run(rows: list[Any]) -> BatchAnswer:
         sizes.append(len(rows))
-        await asyncio.sleep(base_s + per_row_s * len(rows))
-        return [r * 2 for r in rows]
+        cost = base_s + per_row_s * len(rows)
+        await asyncio.sleep(cost)
+        return BatchAnswer([r * 2 for r in rows], cost_s=cost)
 
     return run
 

@@ -1,17 +1,14 @@
-"""User-given paths: made absolute on the driver, and checked against `security.allowed_path_roots`.
+"""Validation of user-given paths against `security.allowed_path_roots`.
 
-`qualify` is applied to every path a statement names (`RunContext.resolve_path`) before it goes
-anywhere: a relative path means the driver's working folder, or, when `spark.hadoop.fs.defaultFS`
-names another file system (`hdfs://nn`), the user's home there (`hdfs://nn/user/<user>/…`, as
-Hadoop qualifies it). Executors and training workers run in folders of their own, so no path
-that reaches them may be relative.
+Relative paths: Spark qualifies data paths on the driver (against its default file system, the
+driver's folder unless `fs.defaultFS` says otherwise), and `mlsql.models.store.ModelStore` makes
+a relative model path absolute against the driver's folder (`mlsql.models.fs.absolute`), so no
+relative path reaches an executor or a training worker, which run in folders of their own.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
-import posixpath
 from urllib.parse import urlparse
 
 from mlsql.config import Config
@@ -29,19 +26,6 @@ def local_path(path: str) -> str:
     """The file-system path of a local `path` (strips `file:`)."""
     parsed = urlparse(path)
     return parsed.path if parsed.scheme == "file" else path
-
-
-def qualify(path: str, config: Config) -> str:
-    """`path` with a relative local path made absolute (see the module docstring)."""
-    from mlsql.models.fs import absolute, is_remote
-
-    if not path or is_remote(path) or os.path.isabs(local_path(path)):
-        return absolute(path) if path else path
-    default_fs = config.spark.conf.get("spark.hadoop.fs.defaultFS", "")
-    if default_fs and is_remote(default_fs):
-        home = f"/user/{getpass.getuser()}"
-        return default_fs.rstrip("/") + posixpath.normpath(posixpath.join(home, path))
-    return absolute(path)
 
 
 def check_path(path: str, config: Config) -> str:

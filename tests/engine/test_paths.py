@@ -1,6 +1,6 @@
 """Paths mean the same everywhere: relative paths are made absolute on the driver.
 
-The unit tests pin `qualify` and `mlsql.models.fs.absolute`; the cluster test runs the README's
+The unit tests pin `mlsql.models.fs.absolute` and the model store's absolute paths; the cluster test runs the README's
 loop on `local-cluster` (executor JVMs and Python workers in Spark's own work folders) with a
 relative model path, as a user would from their project folder, and predicts with the result.
 """
@@ -15,8 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlsql.config import Config
-from mlsql.engine.paths import qualify
 from mlsql.models.fs import absolute, is_remote, join, s3_env, uses_s3
 from mlsql.models.store import ModelStore
 
@@ -34,16 +32,6 @@ def test_schemes() -> None:
     assert is_remote("s3a://b/k") and is_remote("s3://b/k") and is_remote("hdfs://nn/p")
     assert not is_remote("/tmp/x") and not is_remote("file:///tmp/x") and not is_remote("rel/x")
     assert join("s3a://b/m", "_model_0", "x.json") == "s3a://b/m/_model_0/x.json"
-
-
-def test_qualify_follows_the_default_file_system(monkeypatch: pytest.MonkeyPatch) -> None:
-    local = Config.load()
-    assert qualify("work/m", local) == os.path.join(os.getcwd(), "work", "m")
-    assert qualify("s3a://b/m", local) == "s3a://b/m"
-    hdfs = Config.load(spark={"conf": {"spark.hadoop.fs.defaultFS": "hdfs://nn:8020"}})
-    monkeypatch.setattr("getpass.getuser", lambda: "alice")
-    assert qualify("models/m", hdfs) == "hdfs://nn:8020/user/alice/models/m"
-    assert qualify("/abs/m", hdfs) == "/abs/m"
 
 
 def test_a_model_store_made_from_a_relative_path_is_absolute(

@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 N_FEATURES = 20
 MODELS = ("lr", "rf")
+IDLE_WINDOW_S = 3.0  # how long a server's idle CPU is measured before its levels
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -118,6 +119,7 @@ class Target:
     paths: dict[str, str]
     body_key: str
     session: int = 0  # the server's session id: its processes' CPU is counted per request
+    idle_cores: float = 0.0  # what they use with no requests (ours: the Spark JVM), subtracted
 
     def body(self, row: list[float]) -> bytes:
         return json.dumps({self.body_key: [row]}).encode()
@@ -379,7 +381,7 @@ def measure(
         pick(0.5),
         pick(0.99),
         client_cpu,
-        server_cpu / len(latencies) * 1e3 if latencies else 0.0,
+        (server_cpu - target.idle_cores * seconds) / len(latencies) * 1e3 if latencies else 0.0,
     )
 
 
@@ -411,6 +413,9 @@ def run_server(
     """Warm up, then every model at every level."""
     for model, target in targets.items():
         measure(target, model, 2, 100, 10, seed=99)  # warm-up: model loads, JIT, connections
+        before = session_cpu(target.session)
+        time.sleep(IDLE_WINDOW_S)
+        target.idle_cores = max(0.0, (session_cpu(target.session) - before) / IDLE_WINDOW_S)
         for level in levels:
             result = measure(target, model, level, args.requests, args.time_cap, seed=level * 7919)
             results.append(result)

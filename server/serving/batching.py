@@ -4,7 +4,7 @@ Requests for one model queue in an `AdaptiveBatcher`. Its loop takes a free slot
 `max_in_flight` batches out at once, one per worker), takes what is queued, up to the current
 batch size, and sends it as one batch. While other batches of the model are in flight it waits
 up to `wait_ms` for the batch to fill (delayed batching); a lone request never waits: when
-nothing is queued or in flight, `submit` sends it at once from the caller's own task.
+nothing is queued or in flight, `submit` sends it at once, without waking the loop.
 
 The batch size follows AIMD against the latency objective: a batch that came back within the
 target while full raises the size by `ADDITIVE_STEP`; one over the target because of its rows
@@ -93,12 +93,13 @@ class AdaptiveBatcher:
         """The results of `rows` (one per row), computed in some batch."""
         future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
         if not self._queue and self._in_flight == 0 and not self._slots.locked():
-            # Idle: no batch to join and none in flight, so send now from this task (no hop
-            # through the loop task, no delay).
+            # Idle: no batch to join and none in flight, so send it now (no hop through the
+            # loop task, no delay). The batch still runs in a task of its own: a caller that
+            # is cancelled (an ensemble's deadline) must not cut a worker's exchange in half.
             await self._slots.acquire()
             self._in_flight += 1
-            await self._send([_Request(rows, future)])
-            return future.result()
+            self._spawn([_Request(rows, future)])
+            return await future
         if self._loop_task is None or self._loop_task.done():
             self._loop_task = asyncio.create_task(self._loop())
         self._queue.append(_Request(rows, future))
@@ -126,9 +127,13 @@ class AdaptiveBatcher:
                 await self._arrived.wait()
             batch = await self._collect()
             self._in_flight += 1
-            task = asyncio.create_task(self._send(batch))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(batch)
+
+    def _spawn(self, batch: list[_Request]) -> None:
+        """Send a batch in a task of its own (kept until done)."""
+        task = asyncio.create_task(self._send(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _collect(self) -> list[_Request]:
         """Queued requests up to the batch size, waiting for more only while others run."""

@@ -92,6 +92,32 @@ def test_batches_are_not_cut_for_waiting_on_a_busy_machine() -> None:
     assert size > 8 and max(sizes) > 8
 
 
+def test_a_cancelled_caller_does_not_cut_its_batch_short() -> None:
+    """An ensemble's deadline cancels a straggler's request: its batch (a worker exchange) must
+    still run to the end, or the worker's answer would be read by the next request."""
+    finished: list[list[Any]] = []
+
+    async def run() -> None:
+        started = asyncio.Event()
+
+        async def run_batch(rows: list[Any]) -> list[Any]:
+            started.set()
+            await asyncio.sleep(0.05)
+            finished.append(rows)
+            return rows
+
+        batcher = AdaptiveBatcher("m", run_batch)
+        caller = asyncio.create_task(batcher.submit([1]))  # idle: the direct path
+        await started.wait()
+        caller.cancel()
+        await asyncio.sleep(0.2)
+        assert caller.cancelled()
+        assert await batcher.submit([2]) == [2]
+
+    asyncio.run(run())
+    assert finished == [[1], [2]]
+
+
 def test_a_lone_request_is_not_held() -> None:
     async def run() -> float:
         batcher = AdaptiveBatcher("m", _cost_per_batch(0.0, 0.0, []), wait_ms=200)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,10 +51,15 @@ select status, accuracy, auc, seconds, error from groups as result;
 
 
 class PeakSampler:
-    """Peak RSS of the driver tree (`mlsql run` and its JVM) and of any training worker."""
+    """Peak RSS of the driver tree (`mlsql run` and its JVM) and of the training worker.
 
-    def __init__(self, driver_pid: int, interval_s: float = 0.5) -> None:
+    Training workers are looked for under `worker_pids` (the Spark workers started here), or
+    anywhere on the machine for an external cluster.
+    """
+
+    def __init__(self, driver_pid: int, worker_pids: list[int], interval_s: float = 0.5) -> None:
         self.driver_pid = driver_pid
+        self.worker_pids = worker_pids
         self.interval_s = interval_s
         self.driver_peak = 0
         self.worker_peak = 0
@@ -81,11 +87,24 @@ class PeakSampler:
         except psutil.Error:
             return 0
 
-    @staticmethod
-    def _worker_rss() -> int:
+    def _candidates(self) -> list[psutil.Process]:
+        if not self.worker_pids:
+            return list(psutil.process_iter())
+        found = []
+        for pid in self.worker_pids:
+            try:
+                found += psutil.Process(pid).children(recursive=True)
+            except psutil.Error:
+                continue
+        return found
+
+    def _worker_rss(self) -> int:
         peak = 0
-        for proc in psutil.process_iter(["cmdline"]):
-            cmdline = " ".join(proc.info.get("cmdline") or [])
+        for proc in self._candidates():
+            try:
+                cmdline = " ".join(proc.cmdline())
+            except psutil.Error:
+                continue
             if "mlsql.workers.training" in cmdline:
                 peak = max(peak, _rss(proc))
         return peak
@@ -117,7 +136,9 @@ worker_timeout_s = 7200
 """
 
 
-def run_size(conf: Path, base: Path, rows: int, args: argparse.Namespace) -> dict[str, object]:
+def run_size(
+    conf: Path, base: Path, rows: int, args: argparse.Namespace, worker_pids: list[int]
+) -> dict[str, object]:
     """One `mlsql run` of the generated table; its figures."""
     path = base / f"scale-{rows}.mlsql"
     path.write_text(script(rows, args.features, args.partitions, base / f"model-{rows}"))
@@ -131,7 +152,7 @@ def run_size(conf: Path, base: Path, rows: int, args: argparse.Namespace) -> dic
         stderr=subprocess.PIPE,
         text=True,
     )
-    with PeakSampler(proc.pid) as sampler:
+    with PeakSampler(proc.pid, worker_pids) as sampler:
         try:
             out, err = proc.communicate(timeout=args.timeout)
         except subprocess.TimeoutExpired:
@@ -152,6 +173,10 @@ def run_size(conf: Path, base: Path, rows: int, args: argparse.Namespace) -> dic
     return figures
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -167,6 +192,7 @@ def main() -> None:
     from tests.cluster.standalone import SparkStandalone
 
     base = Path(tempfile.mkdtemp(prefix="mlsql-scale-"))
+    signal.signal(signal.SIGTERM, _interrupt)  # `timeout` stops the JVMs too
     spark = None if args.master else SparkStandalone(base / "spark", workers=2)
     kafka = None if args.kafka else KafkaCluster(Config.load(work_dir=str(base)), 3, base / "k")
     try:
@@ -176,7 +202,8 @@ def main() -> None:
         bootstrap = args.kafka or kafka.start()  # type: ignore[union-attr]
         conf = base / "mlsql.toml"
         conf.write_text(conf_text(base / "work", master, bootstrap))
-        results = [run_size(conf, base, rows, args) for rows in args.rows]
+        pids = [p.pid for p in spark.worker_procs.values()] if spark is not None else []
+        results = [run_size(conf, base, rows, args, pids) for rows in args.rows]
     finally:
         if kafka is not None:
             kafka.stop(timeout_s=10)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.cluster
 def test_readme_example_runs_unchanged_on_the_cluster(cluster: Cluster) -> None:
     script = (ROOT / "examples" / "main.mlsql").read_text()
     assert 'set out = "work/example"' in script
-    outcome = cluster.run(script, "example")
+    outcome = cluster.run(script, "example", timeout_s=900)  # ~5 min at a load of 40
     print(f"\n[cluster] README example: {outcome.seconds:.1f}s")
     rows = outcome.rows()
     assert [r["group"] for r in rows] == [0, 1]

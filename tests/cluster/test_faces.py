@@ -27,7 +27,8 @@ def small_table(cluster: Cluster) -> Path:
 def _train_register(data: Path, model: Path) -> str:
     return f"""
 load parquet.`{data}` as rows_in;
-train rows_in as LogisticRegression.`{model}` where labelCol="label" and seed="1"
+select {", ".join(workload.FEATURES)}, label from rows_in as training;
+train training as LogisticRegression.`{model}` where labelCol="label" and seed="1"
   and fitParam.0.regParam="0.1" and fitParam.1.regParam="1.0" as groups;
 register LogisticRegression.`{model}` as lr_score options version="best";
 """

@@ -157,6 +157,8 @@ class PredictModel:
         positive = signature.positive_index
         if positive_class is not None:
             positive = class_index(signature.classes or (), positive_class)
+            if signature.positive_index is None:  # a multi-class model given a positive class
+                signature = ModelSignature.from_metadata(self.metadata, positive_class)
         want = list(outputs) if outputs else list(signature.output_names)
         if "probability" in want and positive is None:
             signature.output("probability")  # raises, saying why there is none

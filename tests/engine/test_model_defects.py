@@ -186,3 +186,22 @@ def test_libsvm_trains_with_spark_ml_defaults(run, with_cancer, cancer, tmp_path
     desc = {r["name"]: r["details"] for r in run(f"!desc `{plain}`;").rows()}
     assert desc["label"] == "label" and desc["features"].startswith("vector")
     assert desc["task"] == "classification"
+
+
+def test_multiclass_struct_with_a_positive_class_has_its_probability(run, tmp_path) -> None:
+    """A multi-class model registered with positiveClass and output="struct" returns the
+    ``probability`` its declared type promises: that class's entry of ``probabilities``."""
+    path = tmp_path / "iris"
+    run(
+        "load sklearn.`iris` as mc_iris;"
+        f' train mc_iris as RandomForest.`{path}` where labelCol="label" and numTrees="5"'
+        ' and seed="1" and validationFraction="0";'
+        f' register RandomForest.`{path}` as mc_fn options output="struct"'
+        ' and positiveClass="2";'
+    )
+    features = "sepal_length_cm, sepal_width_cm, petal_length_cm, petal_width_cm"
+    rows = run(f"select mc_fn({features}) as p from mc_iris as out;").rows()
+    assert len(rows) == 150
+    for row in rows:
+        p = row["p"]
+        assert p["probability"] == pytest.approx(p["probabilities"][2], abs=1e-12)

@@ -135,6 +135,16 @@ def _noop_udfs() -> dict[str, object]:
     def row_noop(*values: float) -> float:
         return 0.0
 
+    # Real (not string) annotations: Spark infers the UDF kind from them.
+    pandas_noop.__annotations__ = {
+        "batches": Iterator[tuple[pd.Series, ...]],
+        "return": Iterator[pd.Series],
+    }
+    arrow_noop.__annotations__ = {
+        "batches": Iterator[tuple[pa.Array, ...]],
+        "return": Iterator[pa.Array],
+    }
+
     return {
         "pandas iterator UDF": pandas_udf(pandas_noop, "double"),
         "arrow iterator UDF": arrow_udf(arrow_noop, "double"),

@@ -124,17 +124,35 @@ def create_topic(
     configs = dict(_TOPIC_CONFIGS, **{"max.message.bytes": str(max_message_bytes)})
     # -1: the broker's default.replication.factor (1 embedded, min(3, N) on a KafkaCluster).
     new = NewTopic(topic, num_partitions, -1, topic_configs=configs)
-    with admin_client(bootstrap_servers, timeout_s) as client:
+    deadline = time.monotonic() + timeout_s
+    while True:
         try:
-            client.create_topics([new], timeout_ms=int(timeout_s * 1000))
-        except TopicAlreadyExistsError:
-            pass
+            with admin_client(bootstrap_servers, timeout_s) as client:
+                try:
+                    client.create_topics([new], timeout_ms=int(timeout_s * 1000))
+                except TopicAlreadyExistsError:
+                    pass  # ours from an attempt cut short by a broker that went away, or older
+                _wait_for_leaders(client, topic, deadline)
+            return
         except (ClientError, OSError) as err:
+            # A broker of a cluster died under the request: ask the live ones again.
+            if _retriable(err) and time.monotonic() < deadline:
+                time.sleep(0.5)
+                continue
+            hint = (
+                "a broker went away; check that a majority of the brokers are running"
+                if _retriable(err)
+                else f"check that the broker allows messages of {max_message_bytes} bytes"
+                " (message.max.bytes)"
+            )
             raise KafkaError(
-                f"cannot create Kafka topic {topic!r} at {bootstrap_servers}: {err}; check that "
-                f"the broker allows messages of {max_message_bytes} bytes (message.max.bytes)"
+                f"cannot create Kafka topic {topic!r} at {bootstrap_servers}: {err}; {hint}"
             ) from err
-        _wait_for_leaders(client, topic, time.monotonic() + timeout_s)
+
+
+def _retriable(err: BaseException) -> bool:
+    """Whether `err` is a connection-level failure worth another try on the live brokers."""
+    return isinstance(err, OSError) or bool(getattr(err, "retriable", False))
 
 
 def _wait_for_leaders(client: Any, topic: str, deadline: float) -> None:

@@ -10,3 +10,12 @@
 Submodules import kafka-python and pyarrow lazily where they can, so importing this package is
 cheap.
 """
+
+import logging
+
+# librdkafka's own log lines (e.g. "Coordinator load in progress: retrying" while a new
+# broker's transaction coordinator starts) go to the `mlsql.kafka.*` loggers. In Spark's Python
+# workers nothing configures logging, so without a handler Python's last-resort handler would
+# print these routine warnings into every script's output; an application that configures
+# logging still receives them.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -20,13 +20,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from string import Template
-from types import TracebackType
 
 from mlsql.config import Config
 from mlsql.errors import KafkaError
 from mlsql.kafka.admin import is_reachable, probe, unreachable_message
 from mlsql.kafka.broker_process import (
     CONF_DIR,
+    BrokerService,
     claim_port,
     is_broker_process,
     java_command,
@@ -71,7 +71,7 @@ class BrokerState:
         return is_broker_process(self.pid)
 
 
-class EmbeddedBroker:
+class EmbeddedBroker(BrokerService):
     """One single-node Kafka broker process, started and stopped as a context manager.
 
     Example:
@@ -79,30 +79,13 @@ class EmbeddedBroker:
             use(broker.bootstrap_servers)
     """
 
+    what = "the embedded Kafka broker"
+
     def __init__(self, config: Config) -> None:
         self.config = config
         self.kafka_dir = (Path(config.work_dir) / "kafka").resolve()
         self.process: subprocess.Popen[bytes] | None = None
         self.state: BrokerState | None = None
-
-    @property
-    def bootstrap_servers(self) -> str:
-        """`host:port` of the PLAINTEXT listener (the broker must be started)."""
-        if self.state is None:
-            raise KafkaError("the embedded Kafka broker is not started")
-        return self.state.bootstrap_servers
-
-    def __enter__(self) -> EmbeddedBroker:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self, *, detached: bool = False) -> str:
         """Start the broker and wait until it answers a metadata request.

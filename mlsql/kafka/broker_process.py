@@ -13,6 +13,8 @@ import socket
 import time
 import uuid
 from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
 
 from mlsql.config import Config, conf_file
 from mlsql.errors import KafkaError
@@ -126,3 +128,38 @@ def wait_exit(pid: int, timeout_s: float) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+class BrokerService:
+    """What the embedded broker and a cluster share: `bootstrap_servers` once started, and
+    `with service:` starting it and stopping it on exit. Subclasses set `state` in `start`."""
+
+    what = "the Kafka broker"
+    state: Any = None
+
+    def start(self) -> str:
+        """Start the service; returns its bootstrap servers."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop the service."""
+        raise NotImplementedError
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """`host:port`(s) of the PLAINTEXT listener(s) (the service must be started)."""
+        if self.state is None:
+            raise KafkaError(f"{self.what} is not started")
+        return str(self.state.bootstrap_servers)
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -24,13 +24,13 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from string import Template
-from types import TracebackType
 
 from mlsql.config import Config
 from mlsql.errors import KafkaError
 from mlsql.kafka.admin import probe
 from mlsql.kafka.broker_process import (
     CONF_DIR,
+    BrokerService,
     claim_port,
     is_broker_process,
     java_command,
@@ -104,13 +104,15 @@ def replication_settings(brokers: int) -> dict[str, str]:
     }
 
 
-class KafkaCluster:
+class KafkaCluster(BrokerService):
     """N local broker processes forming one KRaft cluster, as a context manager.
 
     Example:
         with KafkaCluster(config, brokers=3, cluster_dir=Path("work/kafka-cluster")) as cluster:
             use(cluster.bootstrap_servers)   # "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3"
     """
+
+    what = "the Kafka cluster"
 
     def __init__(self, config: Config, brokers: int = 3, cluster_dir: Path | None = None) -> None:
         if brokers < 1:
@@ -120,25 +122,6 @@ class KafkaCluster:
         self.cluster_dir = (cluster_dir or Path(config.work_dir) / "kafka-cluster").resolve()
         self.processes: dict[int, subprocess.Popen[bytes]] = {}
         self.state: ClusterState | None = None
-
-    @property
-    def bootstrap_servers(self) -> str:
-        """Every broker's `host:port`, comma-separated (the cluster must be started)."""
-        if self.state is None:
-            raise KafkaError("the Kafka cluster is not started")
-        return self.state.bootstrap_servers
-
-    def __enter__(self) -> KafkaCluster:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self) -> str:
         """Format (once) and start every node; wait until all brokers are registered.

@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from mlsql.config import PROJECT_ROOT
+from tests.support.source_copy import source_copy
 
 pytestmark = pytest.mark.slow
 
@@ -32,25 +31,9 @@ print(c.Config.load().server.port)
 """
 
 
-def _source_copy(dest: Path) -> None:
-    """The package's files (setup.py, pyproject.toml, mlsql/, workers/, server/, conf/) in `dest`."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "setup.py", "pyproject.toml", "README.md",
-         "mlsql", "workers", "server", "conf"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    archive = dest.with_suffix(".tar")
-    with tarfile.open(archive, "w") as tar:
-        for name in listed:
-            if (PROJECT_ROOT / name).is_file():
-                tar.add(PROJECT_ROOT / name, arcname=name)
-    with tarfile.open(archive) as tar:
-        tar.extractall(dest, filter="data")
-
-
 def test_installed_wheel_finds_its_configuration(tmp_path: Path) -> None:
     src, wheels, target = tmp_path / "src", tmp_path / "wheels", tmp_path / "installed"
-    _source_copy(src)
+    source_copy(src)
     pip = [sys.executable, "-m", "pip", "-q"]
     subprocess.run(
         [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(src)],

@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tarfile
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -36,8 +35,9 @@ from pathlib import Path
 
 import pytest
 
-from mlsql.config import PROJECT_ROOT, Config
+from mlsql.config import Config
 from mlsql.jars.registry import JAR_SETS
+from tests.support.source_copy import source_copy
 
 pytestmark = pytest.mark.slow
 
@@ -52,21 +52,6 @@ select g.status, round(g.accuracy, 3) as accuracy,
        (select avg(if(prediction = label, 1.0, 0.0)) from predictions) as agreement
 from groups g as result;
 """
-
-
-def _source_copy(dest: Path) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "setup.py", "pyproject.toml", "README.md",
-         "mlsql", "workers", "server", "conf"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    archive = dest.with_suffix(".tar")
-    with tarfile.open(archive, "w") as tar:
-        for name in listed:
-            if (PROJECT_ROOT / name).is_file():
-                tar.add(PROJECT_ROOT / name, arcname=name)
-    with tarfile.open(archive) as tar:
-        tar.extractall(dest, filter="data")
 
 
 @pytest.fixture
@@ -106,7 +91,7 @@ def maven_mirror(own_tmp: Path) -> Iterator[str]:
 
 def _new_venv(tmp_path: Path) -> Path:
     src, wheels, venv = tmp_path / "src", tmp_path / "wheels", tmp_path / "venv"
-    _source_copy(src)
+    source_copy(src)
     pip = [sys.executable, "-m", "pip", "-q"]
     subprocess.run(
         [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(src)],

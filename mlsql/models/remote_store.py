@@ -44,8 +44,8 @@ from mlsql.models.store import (
     VERSION_DIR,
     ModelStore,
     Prepare,
+    publishable,
     seal,
-    verify,
 )
 
 CLAIM_PREFIX = ".claim-"
@@ -143,13 +143,7 @@ class RemoteModelStore(ModelStore):
                 fs.download_folder(staging, local)
             else:
                 shutil.copytree(staging, local)
-            try:
-                meta = verify(local)
-            except AnalysisError as exc:
-                raise WorkerError(f"cannot publish {staging}: {exc.message}") from exc
-            if prepare is not None:
-                prepare(local)
-                meta = ModelMetadata.read(local)
+            meta = publishable(local, prepare, staging)
             with _publishing:
                 version = self._commit(local, meta)
             if not keep_version:

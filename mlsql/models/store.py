@@ -118,6 +118,22 @@ def verify(folder: Path) -> ModelMetadata:
 Prepare = Callable[[Path], None]
 
 
+def publishable(folder: Path, prepare: Prepare | None, named: str | Path) -> ModelMetadata:
+    """The metadata of a staging `folder` about to be published: verified, then `prepare`d.
+
+    Raises:
+        WorkerError: `folder` (the staging folder `named`) is not a complete, sealed model.
+    """
+    try:
+        meta = verify(folder)
+    except AnalysisError as exc:
+        raise WorkerError(f"cannot publish {named}: {exc.message}") from exc
+    if prepare is not None:
+        prepare(folder)
+        meta = ModelMetadata.read(folder)
+    return meta
+
+
 class ModelStore:
     """The versions of one model path (a ``RemoteModelStore`` for hdfs:/s3a:/s3: URIs)."""
 
@@ -234,13 +250,7 @@ class ModelStore:
             WorkerError: The staging folder is not a complete, sealed model.
         """
         staging_dir = Path(staging_dir)
-        try:
-            meta = verify(staging_dir)
-        except AnalysisError as exc:
-            raise WorkerError(f"cannot publish {staging_dir}: {exc.message}") from exc
-        if prepare is not None:
-            prepare(staging_dir)
-            meta = ModelMetadata.read(staging_dir)
+        meta = publishable(staging_dir, prepare, staging_dir)
         with self._locked():
             staging_dir = self._move_inside(staging_dir)
             numbers = self._numbers()

@@ -30,11 +30,21 @@ FETCH_MAX_BYTES = 64 * 1024 * 1024
 
 @dataclass
 class _Pass:
-    """State of one read pass: winning attempt and rows per Spark partition, progress."""
+    """State of one read pass: each Spark partition's winning attempt, held data, progress.
+
+    An attempt's data is held until its end marker arrives with the row count it received;
+    then it is released and every other attempt of that Spark partition is dropped. Data of an
+    attempt that never completes (a task that died midway under a sink without transactions,
+    `mlsql.kafka.sink`) is thus never trained on.
+    """
 
     expected: int
     winners: dict[int, bytes] = field(default_factory=dict)
-    rows_by_attempt: dict[tuple[int, bytes], int] = field(default_factory=dict)
+    held: dict[tuple[int, bytes], list[tuple[list[pa.RecordBatch], int]]] = field(
+        default_factory=dict
+    )
+    held_rows: dict[tuple[int, bytes], int] = field(default_factory=dict)
+    incomplete: dict[int, str] = field(default_factory=dict)
     rows: int = 0
     payload_bytes: int = 0
 
@@ -42,22 +52,36 @@ class _Pass:
     def done(self) -> bool:
         return len(self.winners) >= self.expected
 
-    def accept_data(self, part: int, attempt: bytes) -> bool:
-        """Whether data of (part, attempt) belongs to the pass (no other attempt won)."""
-        winner = self.winners.get(part)
-        return winner is None or winner == attempt
-
-    def end_marker(self, part: int, attempt: bytes, rows: int) -> None:
-        """Record an end marker; the first one per Spark partition wins."""
+    def hold(self, part: int, attempt: bytes, batches: list[pa.RecordBatch], size: int) -> None:
+        """Keep one message's batches of (part, attempt) unless another attempt already won."""
         if part in self.winners:
             return
-        self.winners[part] = attempt
-        got = self.rows_by_attempt.get((part, attempt), 0)
+        key = (part, attempt)
+        self.held.setdefault(key, []).append((batches, size))
+        self.held_rows[key] = self.held_rows.get(key, 0) + sum(b.num_rows for b in batches)
+
+    def end_marker(
+        self, part: int, attempt: bytes, rows: int
+    ) -> list[tuple[list[pa.RecordBatch], int]]:
+        """Record an end marker; return the messages it releases (the first complete wins).
+
+        A marker whose count differs from the rows received is an incomplete attempt: it is
+        noted (the timeout names it) and the pass waits for another attempt.
+        """
+        if part in self.winners:
+            return []
+        got = self.held_rows.get((part, attempt), 0)
         if got != rows:
-            raise KafkaError(
-                f"Spark partition {part} announced {rows} rows but {got} arrived; "
-                "the topic is incomplete or was written by another job"
-            )
+            self.incomplete[part] = f"an attempt announced {rows} rows but {got} arrived"
+            log.warning("Spark partition %d: %s", part, self.incomplete[part])
+            return []
+        self.winners[part] = attempt
+        self.incomplete.pop(part, None)
+        released = self.held.pop((part, attempt), [])
+        for key in [k for k in self.held if k[0] == part]:
+            del self.held[key]
+            self.held_rows.pop(key, None)
+        return released
 
 
 def read_arrow_batches(
@@ -119,24 +143,21 @@ def _usable(message: Any) -> bool:
 def _handle_records(
     records: list[Any], state: _Pass, on_progress: Callable[[int, int], None] | None
 ) -> Iterator[pa.RecordBatch]:
-    """Yield the batches of the data records among `records`, record the end markers."""
+    """Hold the data among `records`; yield an attempt's batches when its end marker comes."""
     for record in records:
         headers = dict(record.headers() or ())
         part, attempt = int(headers[PART]), headers[ATTEMPT]
         value = record.value()
-        if headers.get(KIND) == END:
-            state.end_marker(part, attempt, int(json.loads(value)["rows"]))
+        if headers.get(KIND) != END:
+            state.hold(part, attempt, decode_batches(value), len(value))
             continue
-        if not state.accept_data(part, attempt):
-            continue
-        key = (part, attempt)
-        for batch in decode_batches(value):
-            state.rows_by_attempt[key] = state.rows_by_attempt.get(key, 0) + batch.num_rows
-            state.rows += batch.num_rows
-            yield batch
-        state.payload_bytes += len(value)
-        if on_progress is not None:
-            on_progress(state.rows, state.payload_bytes)
+        for batches, size in state.end_marker(part, attempt, int(json.loads(value)["rows"])):
+            for batch in batches:
+                state.rows += batch.num_rows
+                yield batch
+            state.payload_bytes += size
+            if on_progress is not None:
+                on_progress(state.rows, state.payload_bytes)
 
 
 def _consumer(ref: TopicRef, group_id: str) -> Any:
@@ -211,8 +232,9 @@ def _check_idle(ref: TopicRef, state: _Pass, last_data: float, timeout_s: float)
         raise TransportTimeout(
             unreachable_message(ref.bootstrap_servers, f"no answer for {idle:.0f}s")
         )
+    wrong = "".join(f"; Spark partition {p}: {why}" for p, why in sorted(state.incomplete.items()))
     raise TransportTimeout(
         f"no data arrived on Kafka topic {ref.topic!r} for {timeout_s:g}s: got end markers of "
-        f"{len(state.winners)} of {ref.partitions} Spark partitions ({state.rows} rows); "
+        f"{len(state.winners)} of {ref.partitions} Spark partitions ({state.rows} rows){wrong}; "
         "the Spark job writing it may have failed or not started"
     )

@@ -237,6 +237,20 @@ def _producer(ref: TopicRef, transactional_id: str) -> Any:
         raise KafkaError(unreachable_message(ref.bootstrap_servers, _reason(err))) from err
 
 
+def kafka_partition_count(ref: TopicRef) -> int:
+    """Partitions of `ref.topic`; KafkaError if the broker or the topic is missing."""
+    from confluent_kafka import KafkaException, Producer
+
+    try:
+        producer = Producer({"bootstrap.servers": ref.bootstrap_servers, "logger": log})
+    except KafkaException as err:
+        raise KafkaError(unreachable_message(ref.bootstrap_servers, _reason(err))) from err
+    try:
+        return _partition_count(producer, ref)
+    finally:
+        _close(producer)
+
+
 def _partition_count(producer: Any, ref: TopicRef) -> int:
     """Partitions of `ref.topic` as the producer sees them; KafkaError if there is no topic."""
     from confluent_kafka import KafkaException

@@ -1,7 +1,8 @@
 """Spark executors write a table into a Kafka topic, partition by partition, as Arrow batches.
 
 The driver never collects rows: each task sends its partition with
-`mlsql.kafka.transport.write_arrow_partition` (then one end marker) and returns only a count.
+`mlsql.kafka.transport.write_arrow_partition` (then one end marker) and returns only a count;
+or (`sink="jvm"`) each task encodes the same messages and Spark's Kafka sink sends them.
 Spark ML vector columns are turned into arrays first so they travel as Arrow lists.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlsql.kafka.transport import TopicRef
 
@@ -29,13 +30,25 @@ def vectors_as_arrays(df: DataFrame) -> DataFrame:
     return df
 
 
-def write_table(df: DataFrame, ref: TopicRef) -> tuple[TopicRef, int]:
+def write_table(df: DataFrame, ref: TopicRef, sink: str = "python") -> tuple[TopicRef, int]:
     """Send `df` into `ref.topic` from the executors.
+
+    Args:
+        df: the table.
+        ref: the topic (created beforehand).
+        sink: "python" (a librdkafka producer in each Python task, one Kafka transaction per
+            partition) or "jvm" (Spark's Kafka sink sends what the Python tasks encode;
+            `mlsql.kafka.sink`).
 
     Returns:
         The reference with `partitions` set to the number of Spark partitions written (the end
         markers a reader must see), and the number of rows sent.
     """
+    table = vectors_as_arrays(df)
+    if sink == "jvm":
+        return _write_with_jvm_sink(table, ref)
+    if sink != "python":
+        raise ValueError(f"unknown Kafka sink {sink!r} (python or jvm)")
 
     def send(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
@@ -48,6 +61,40 @@ def write_table(df: DataFrame, ref: TopicRef) -> tuple[TopicRef, int]:
         rows = write_arrow_partition(ref, index, batches)
         yield pa.RecordBatch.from_pydict({"partition": [index], "rows": [rows]})
 
-    counts = vectors_as_arrays(df).mapInArrow(send, "partition long, rows long").collect()
+    counts = table.mapInArrow(send, "partition long, rows long").collect()
     partitions = {row["partition"] for row in counts}
     return replace(ref, partitions=len(partitions)), sum(row["rows"] for row in counts)
+
+
+def _write_with_jvm_sink(df: DataFrame, ref: TopicRef) -> tuple[TopicRef, int]:
+    """Python tasks encode the payloads, Spark's JVM Kafka sink sends them (one write job).
+
+    Every Spark partition writes an end marker, so the reader waits for all of them; rows are
+    counted with an accumulator (Spark applies a successful task's update once).
+    """
+    from mlsql.kafka.sink import SPARK_SCHEMA, sink_options
+    from mlsql.kafka.writer import kafka_partition_count
+
+    kafka_partitions = kafka_partition_count(ref)
+    rows = df.sparkSession.sparkContext.accumulator(0)
+
+    def encode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from pyspark import TaskContext
+
+        from mlsql.kafka.sink import kafka_rows
+
+        context = TaskContext.get()
+        index = context.partitionId() if context is not None else 0
+        attempt = str(context.taskAttemptId() if context is not None else 0).encode()
+        yield from kafka_rows(ref, kafka_partitions, index, attempt, _counted(batches, rows))
+
+    encoded = df.mapInArrow(encode, SPARK_SCHEMA)
+    encoded.write.format("kafka").options(**sink_options(ref)).save()
+    return replace(ref, partitions=encoded.rdd.getNumPartitions()), int(rows.value)
+
+
+def _counted(batches: Iterator[pa.RecordBatch], rows: Any) -> Iterator[pa.RecordBatch]:
+    """`batches`, adding their rows to the accumulator `rows`."""
+    for batch in batches:
+        rows.add(batch.num_rows)
+        yield batch

@@ -27,6 +27,7 @@ from mlsql.errors import MLSQLError
 
 from .api.docs_assets import add_local_docs
 from .api.routes import console, health, jobs, metrics, model_cards, models, predict, scripts
+from .api.routes.fastlane import PredictFastLane
 from .core.config import resolve_config
 from .core.limits import BodySizeLimit
 from .core.runtime import ServerRuntime
@@ -79,6 +80,7 @@ def create_app(
     )
     add_local_docs(app)
     app.state.runtime = runtime
+    app.add_middleware(PredictFastLane)  # inside the size limit: /v1/models/…:predict, lean
     app.add_middleware(BodySizeLimit, max_bytes=config.settings.max_request_bytes)
     _add_error_handlers(app)
     for module in (scripts, jobs, health, console, model_cards):

@@ -119,7 +119,11 @@ def _numeric_block(df: pd.DataFrame, plans: list[ColumnPlan]) -> np.ndarray:
     names = [p.name for p in plans]
     # A frame of exactly these columns (a serving worker's rows) converts without a selection.
     frame = df if len(names) == df.shape[1] and list(df.columns) == names else df[names]
-    matrix = frame.to_numpy(np.float64, copy=True)
+    return _scale_numeric(frame.to_numpy(np.float64, copy=True), plans)
+
+
+def _scale_numeric(matrix: np.ndarray, plans: list[ColumnPlan]) -> np.ndarray:
+    """Missing values filled, then centred and scaled, as the numeric plans say."""
     fill = np.asarray([p.fill[0] if p.fill else np.nan for p in plans])
     bad = ~np.isfinite(matrix)
     if bad.any():
@@ -171,6 +175,16 @@ class Featurizer:
         if not blocks:
             return np.empty((len(df), 0))
         return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
+
+    def transform_numeric(self, matrix: np.ndarray) -> np.ndarray | None:
+        """The feature matrix of a float64 matrix holding exactly ``input_columns`` in order,
+        when every column is numeric (None otherwise): the same fill and scaling as
+        ``transform``, without a data frame (a serving worker's rows)."""
+        if matrix.ndim != 2 or matrix.shape[1] != len(self.plans) or not self.plans:
+            return None
+        if any(plan.kind != "numeric" for plan in self.plans):
+            return None
+        return _scale_numeric(np.array(matrix, dtype=np.float64), self.plans)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (stored in ``mlsql-model.json``)."""

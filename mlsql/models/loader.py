@@ -110,6 +110,25 @@ class PredictModel:
     def _n_classes(self) -> int:
         return len(self.metadata.classes or [])
 
+    def predict_matrix(
+        self,
+        matrix: np.ndarray,
+        outputs: Sequence[str] | None = None,
+        positive_class: Any | None = None,
+    ) -> dict[str, Any] | None:
+        """The output columns (arrays, or lists of per-row arrays) for a float64 matrix of
+        exactly ``feature_columns``, without a data frame: the same featurisation, scores and
+        outputs as ``predict``. None when the model cannot (a non-numeric column, a Python
+        algorithm's own predict); the caller then builds a frame for ``predict``."""
+        if self.user_predict is not None or self.backend is None or self.featurizer is None:
+            return None
+        if len(matrix) == 0:
+            return None
+        x = self.featurizer.transform_numeric(matrix)
+        if x is None:
+            return None
+        return self._columns(self.backend.scores(x), outputs, positive_class)
+
     def _frame(
         self,
         scores: Scores,
@@ -117,18 +136,24 @@ class PredictModel:
         outputs: Sequence[str] | None = None,
         positive_class: Any | None = None,
     ) -> pd.DataFrame:
+        columns = self._columns(scores, outputs, positive_class)
+        for name, values in columns.items():
+            if isinstance(values, pd.Series):
+                columns[name] = values.set_axis(index)
+        return pd.DataFrame(columns, index=index)
+
+    def _columns(
+        self, scores: Scores, outputs: Sequence[str] | None, positive_class: Any | None
+    ) -> dict[str, Any]:
+        """The output columns of `scores`, by name, in the order of the outputs asked."""
         task = self.metadata.task
         if task == "classification" and self.label is not None:
-            return self._classification_frame(scores, index, outputs, positive_class)
+            return self._classification_columns(scores, outputs, positive_class)
         if task == "clustering":
-            return self._cluster_frame(scores, index, outputs)
-        return pd.DataFrame(
-            {"prediction": np.asarray(scores.values, dtype=np.float64)}, index=index
-        )
+            return self._cluster_columns(scores, outputs)
+        return {"prediction": np.asarray(scores.values, dtype=np.float64)}
 
-    def _cluster_frame(
-        self, scores: Scores, index: pd.Index, outputs: Sequence[str] | None
-    ) -> pd.DataFrame:
+    def _cluster_columns(self, scores: Scores, outputs: Sequence[str] | None) -> dict[str, Any]:
         """Cluster outputs: ``prediction`` and ``group_id`` (the same id), ``distance``, and
         a DEC model's ``probabilities`` (soft assignment) and ``embedding``."""
         want = list(outputs) if outputs else list(self.signature.output_names)
@@ -143,15 +168,11 @@ class PredictModel:
                 columns[name] = list(scores.proba)
             elif name == "embedding" and scores.embedding is not None:
                 columns[name] = list(scores.embedding)
-        return pd.DataFrame(columns, index=index)
+        return columns
 
-    def _classification_frame(
-        self,
-        scores: Scores,
-        index: pd.Index,
-        outputs: Sequence[str] | None,
-        positive_class: Any | None,
-    ) -> pd.DataFrame:
+    def _classification_columns(
+        self, scores: Scores, outputs: Sequence[str] | None, positive_class: Any | None
+    ) -> dict[str, Any]:
         assert self.label is not None
         signature = self.signature
         positive = signature.positive_index
@@ -168,14 +189,14 @@ class PredictModel:
         columns: dict[str, Any] = {}
         for name in want:
             if name == "prediction":
-                columns[name] = self.label.decode(codes).set_axis(index)
+                columns[name] = self.label.decode(codes)
             elif name == "probability":
                 columns[name] = proba[:, positive] if len(codes) else []
             elif name == "confidence":
                 columns[name] = proba[rows, codes] if len(codes) else []
             elif name == "probabilities":
                 columns[name] = list(proba)
-        return pd.DataFrame(columns, index=index)
+        return columns
 
 
 def _empty_scores(n_classes: int) -> Scores:

@@ -19,6 +19,7 @@ import struct
 from typing import Any
 
 import numpy as np
+import orjson
 import pyarrow as pa
 
 PREFIX = struct.Struct("!II")
@@ -31,19 +32,29 @@ class ProtocolError(Exception):
 
 def encode(header: dict[str, Any], body: bytes = b"") -> bytes:
     """One frame."""
-    head = json.dumps(header, separators=(",", ":")).encode()
+    try:
+        head = orjson.dumps(header)
+    except TypeError:  # a value orjson does not know: the standard library's encoder
+        head = json.dumps(header, separators=(",", ":")).encode()
     return PREFIX.pack(len(head), len(body)) + head + body
 
 
 def decode_header(data: bytes) -> dict[str, Any]:
     """The JSON header of a frame."""
     try:
-        header = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ProtocolError(f"frame header is not JSON: {err}") from None
+        header = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        header = _std_loads(data)  # the standard encoder's NaN, or a frame that is not JSON
     if not isinstance(header, dict):
         raise ProtocolError("frame header is not a JSON object")
     return header
+
+
+def _std_loads(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ProtocolError(f"frame header is not JSON: {err}") from None
 
 
 def _check_sizes(head: int, body: int) -> None:

@@ -55,6 +55,12 @@ def json_response(value: Any, status: int = 200) -> Response:
     return Response(json.dumps(value), status_code=status, media_type="application/json")
 
 
+def prediction_body(name: str, model: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answer of a prediction: ``{"predictions": [...], "model": name}``."""
+    task = model.current.signature.task
+    return {"predictions": [_prediction(r, task) for r in rows], "model": name}
+
+
 def _prediction(row: dict[str, Any], task: str) -> dict[str, Any]:
     if task != "classification":
         return row
@@ -103,8 +109,7 @@ async def predict(
         rows = await serving.predict(model, body["instances"])
     except ServingError as err:
         raise api_error(err) from None
-    task = model.current.signature.task
-    return json_response({"predictions": [_prediction(r, task) for r in rows], "model": name})
+    return json_response(prediction_body(name, model, rows))
 
 
 @router.get("/v1/models", summary="The models an owner can ask", response_model=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.local_tables import local_frame
 from mlsql.errors import AnalysisError
 from mlsql.parser.ast import CommandStatement
 
@@ -23,5 +24,5 @@ def model_card_table(stmt: CommandStatement, ctx: RunContext) -> Table:
         card = model_card(ctx.resolve_path(path), version)
     except AnalysisError as err:
         raise ctx.error(AnalysisError, err.message, stmt) from err
-    df = ctx.spark.createDataFrame(card_rows(card), "section string, name string, details string")
+    df = local_frame(ctx.spark, card_rows(card), "section string, name string, details string")
     return Table(df=df)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.local_tables import local_frame
 from mlsql.errors import AnalysisError
 from mlsql.parser.ast import CommandStatement
 
@@ -32,8 +33,8 @@ def _show_tables(stmt: CommandStatement, ctx: RunContext) -> Table:
         (t.name, t.database or "", t.tableType, bool(t.isTemporary))
         for t in ctx.spark.catalog.listTables()
     ]
-    df = ctx.spark.createDataFrame(
-        rows, "name string, database string, tableType string, isTemporary boolean"
+    df = local_frame(
+        ctx.spark, rows, "name string, database string, tableType string, isTemporary boolean"
     )
     return Table(df=df)
 
@@ -41,7 +42,7 @@ def _show_tables(stmt: CommandStatement, ctx: RunContext) -> Table:
 def _show_functions(stmt: CommandStatement, ctx: RunContext) -> Table:
     """`!show functions`: the model functions registered in the session."""
     rows = [(name, str(info)) for name, info in sorted(ctx.session.functions.items())]
-    df = ctx.spark.createDataFrame(rows, "name string, model string")
+    df = local_frame(ctx.spark, rows, "name string, model string")
     return Table(df=df)
 
 
@@ -51,7 +52,7 @@ def _show_jobs(stmt: CommandStatement, ctx: RunContext) -> Table:
     if ctx.sandbox is not None and ctx.sandbox.restricted:  # an owner sees only its own jobs
         jobs = [j for j in jobs if j.owner == ctx.job.owner]
     rows = [(j.id, j.owner, j.name, str(j.progress())) for j in jobs]
-    df = ctx.spark.createDataFrame(rows, "id string, owner string, name string, progress string")
+    df = local_frame(ctx.spark, rows, "id string, owner string, name string, progress string")
     return Table(df=df)
 
 
@@ -70,7 +71,7 @@ def _desc(stmt: CommandStatement, ctx: RunContext) -> Table:
         return model
     schema = ctx.spark.table(stmt.args[0]).schema
     rows = [(f.name, f.dataType.simpleString(), bool(f.nullable)) for f in schema.fields]
-    df = ctx.spark.createDataFrame(rows, "col_name string, data_type string, nullable boolean")
+    df = local_frame(ctx.spark, rows, "col_name string, data_type string, nullable boolean")
     return Table(df=df)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.local_tables import local_frame
 from mlsql.errors import AnalysisError
 from mlsql.parser.ast import EvaluateStatement, options_dict
 
@@ -77,7 +78,7 @@ def compile_evaluate(stmt: EvaluateStatement, ctx: RunContext) -> Table:
     if importance:
         permuted = merge_importance(fn.task, [p["permuted"] for p in parts])
         rows += importance_rows(fn.task, base, permuted, metadata.classes)
-    result = ctx.spark.createDataFrame(rows, RESULT_SCHEMA)
+    result = local_frame(ctx.spark, rows, RESULT_SCHEMA)
     if stmt.output:
         result.createOrReplaceTempView(stmt.output)
     return Table(df=result, name=stmt.output)

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from mlsql.engine.compilers import compiles
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.local_tables import local_frame
 from mlsql.engine.prediction import ModelFunction, describe_model, spark_udf
 from mlsql.errors import AnalysisError
 from mlsql.parser.ast import (
@@ -148,5 +149,5 @@ def describe_model_table(stmt: CommandStatement, ctx: RunContext) -> Table | Non
     rows = signature.describe()
     if fn is not None:
         rows = [("function", "output", fn.output), *rows]
-    df = ctx.spark.createDataFrame(rows, "section string, name string, details string")
+    df = local_frame(ctx.spark, rows, "section string, name string, details string")
     return Table(df=df)

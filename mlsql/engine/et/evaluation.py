@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from mlsql.engine.et import EtCall, EtParam, Transformer, transformer
 from mlsql.engine.et.storage import save_data, sub
+from mlsql.engine.local_tables import local_frame
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -95,13 +96,15 @@ class ConfusionMatrix(Transformer):
         matrix = [[counts.get((a, p), 0) for p in labels] for a in labels]
         spark = call.ctx.spark
         fields = ", ".join(f"`{c}` string" for c in ["act\\prt", *labels])
-        table = spark.createDataFrame(
-            [[a, *(str(n) for n in row)] for a, row in zip(labels, matrix, strict=True)], fields
+        table = local_frame(
+            spark,
+            [[a, *(str(n) for n in row)] for a, row in zip(labels, matrix, strict=True)],
+            fields,
         )
         if not call.path:
             return table
         detail = [row for label in labels for row in label_detail(label, labels, matrix)]
-        spark.createDataFrame(
-            detail, "lable string, name string, value string, desc string"
+        local_frame(
+            spark, detail, "lable string, name string, value string, desc string"
         ).write.mode("overwrite").parquet(sub(call.path, "detail"))
         return save_data(table, call.path)

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.et import EtCall, EtParam, Transformer, transformer
+from mlsql.engine.local_tables import local_frame
 from mlsql.errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -162,4 +163,4 @@ class DataSummary(Transformer):
             ["columnName string", "ordinalPosition int", *(f"{m} {METRICS[m]}" for m in chosen)]
         )
         keep = ["columnName", "ordinalPosition", *chosen]
-        return call.ctx.spark.createDataFrame([[row[k] for k in keep] for row in rows], schema)
+        return local_frame(call.ctx.spark, [[row[k] for k in keep] for row in rows], schema)

@@ -9,6 +9,7 @@ from dataclasses import astuple, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.local_tables import local_frame
 from mlsql.errors import AnalysisError, ExecutionError
 from mlsql.parser.ast import CommandStatement
 
@@ -172,7 +173,7 @@ def _raise_failed(session: EngineSession) -> None:
 
 def status_table(spark: Any, statuses: list[StreamStatus]) -> Table:
     """Stream statuses as a table (name, id, active, sink, batches, rows, message, error)."""
-    return Table(df=spark.createDataFrame([s.as_row() for s in statuses], STATUS_SCHEMA))
+    return Table(df=local_frame(spark, [s.as_row() for s in statuses], STATUS_SCHEMA))
 
 
 def streams_command(stmt: CommandStatement, ctx: RunContext) -> Table:

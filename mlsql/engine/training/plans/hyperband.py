@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from mlsql.engine.local_tables import local_frame
 from mlsql.engine.training.plans.base import Plan, ranking_key
 from mlsql.engine.training.plans.options import PlanOptions
 from mlsql.engine.training.plans.search import SearchSetup, search_setup
@@ -194,4 +195,4 @@ def schedule_command(stmt: Any, ctx: Any) -> Any:
     except ScheduleError as exc:
         raise ctx.error(AnalysisError, str(exc), stmt) from None
     data = [(r.s, r.i, r.n_i, r.r_i) for r in rows]
-    return Table(df=ctx.spark.createDataFrame(data, "s int, i int, n_i int, r_i int"))
+    return Table(df=local_frame(ctx.spark, data, "s int, i int, n_i int, r_i int"))

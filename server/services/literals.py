@@ -38,7 +38,7 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
 
 def literal_rows(df: DataFrame | None, limit: int | None) -> list[dict[str, Any]] | None:
     """The rows of `df` when it is a select of literals only; None when Spark must run it."""
-    if df is None or df.isStreaming:
+    if df is None:  # a literal plan is never streaming: `isStreaming` (a JVM call) not needed
         return None
     try:
         plan = json.loads(df._jdf.queryExecution().optimizedPlan().toJSON())

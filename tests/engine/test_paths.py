@@ -103,3 +103,26 @@ def test_relative_model_path_on_local_cluster(kafka_broker: str, tmp_path: Path)
     predicted = pd.read_parquet(tmp_path / "work" / "example" / "predicted").sort_values("id")
     expected = load_model(store.path).predict(frame)["prediction"].tolist()
     assert predicted["prediction"].tolist() == expected
+
+
+def test_worker_opened_path_options_are_made_absolute_on_the_driver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pythonFile` and `existed_pretrain_model` (any group, any spelling) reach the training
+    worker absolute: a worker on a cluster runs in a folder of its own."""
+    from mlsql.engine.training.runner import driver_paths
+    from mlsql.parser import parse
+
+    monkeypatch.chdir(tmp_path)
+    stmt = parse(
+        'train t as DEC.`m` where pythonFile="alg.py" and `fitParam.1.pretrainedModel`="old/c"'
+        ' and existed_pretrain_model="/abs/c" and labelCol="y";'
+    ).statements[0]
+    seen: list[str] = []
+    resolved = driver_paths(stmt, lambda p: seen.append(p) or p)
+    values = {o.key: o.value for o in resolved.options}
+    assert values["pythonFile"] == str(tmp_path / "alg.py")
+    assert values["fitParam.1.pretrainedModel"] == str(tmp_path / "old" / "c")
+    assert values["existed_pretrain_model"] == "/abs/c" and values["labelCol"] == "y"
+    assert seen == ["alg.py", "old/c", "/abs/c"]  # each passed the allowed-roots check first
+    assert resolved.path == "m"  # the model path is the store's business (ModelStore)

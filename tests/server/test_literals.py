@@ -49,3 +49,10 @@ def test_literal_selects_need_no_spark_job_and_match_collect(
 def test_other_selects_go_to_spark(engine: Any, session: Any, script: str) -> None:
     result = engine.run(script, session=session)
     assert literal_rows(result.df, None) is None
+
+
+def test_a_streaming_select_of_literals_goes_to_spark(spark: Any) -> None:
+    """A literal projection over a stream is not a literal plan (no `isStreaming` call needed)."""
+    stream = spark.readStream.format("rate").load().selectExpr("1 as a")
+    assert stream.isStreaming
+    assert literal_rows(stream, None) is None

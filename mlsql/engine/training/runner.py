@@ -24,6 +24,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mlsql.engine.context import RunContext, Table
+from mlsql.engine.local_tables import local_frame
 from mlsql.engine.source_errors import disk_full_error, is_disk_full
 from mlsql.engine.training import results as table
 from mlsql.engine.training.datapath import write_table
@@ -37,6 +38,8 @@ from mlsql.models.trials import TrialResult, TrialSpec
 from mlsql.parser.ast import TrainStatement, options_dict
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pyspark.sql import DataFrame
 
     from mlsql.models.store import ModelStore
@@ -71,6 +74,7 @@ def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
     """Train the statement's plan through Kafka; returns the configurations table."""
     from mlsql.models.store import ModelStore
 
+    stmt = driver_paths(stmt, ctx.resolve_path)
     opts = split_options(options_dict(stmt.options))
     store = ModelStore(ctx.resolve_path(stmt.path))
     slots = max(1, ctx.spark.sparkContext.defaultParallelism)
@@ -96,6 +100,29 @@ def run_training(stmt: TrainStatement, ctx: RunContext) -> Table:
     finally:
         _cleanup(topics, stagings, store)
     return _table(ctx, stmt, plan, published)
+
+
+# Model options whose value is a file or model path the training worker opens (any group).
+WORKER_PATH_OPTIONS = frozenset({"pythonfile", "pretrainedmodel", "existed_pretrain_model"})
+
+
+def driver_paths(stmt: TrainStatement, resolve: Callable[[str], str]) -> TrainStatement:
+    """`stmt` with its worker-opened path options checked and made absolute on the driver.
+
+    Training workers run in folders of their own (Spark's work folder on a cluster), so a
+    relative ``pythonFile`` or ``existed_pretrain_model`` must not reach them as it was written.
+    """
+    from mlsql.models.fs import absolute
+
+    changed = False
+    options = []
+    for option in stmt.options:
+        if option.value and option.key.rsplit(".", 1)[-1].lower() in WORKER_PATH_OPTIONS:
+            value = absolute(resolve(option.value))
+            changed = changed or value != option.value
+            option = replace(option, value=value)
+        options.append(option)
+    return replace(stmt, options=tuple(options)) if changed else stmt
 
 
 def _run_plan(
@@ -282,7 +309,7 @@ def _table(ctx: RunContext, stmt: TrainStatement, plan: Plan, published: table.P
     ddl = table.schema(plan.search)
     names = [part.split()[0] for part in _columns(ddl)]
     rows = table.sort_rows(rows, names, getattr(plan, "sorted_by", None))
-    df = ctx.spark.createDataFrame(rows, ddl)
+    df = local_frame(ctx.spark, rows, ddl)
     name = stmt.output
     if name:
         df.createOrReplaceTempView(name)

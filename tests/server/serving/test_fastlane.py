@@ -1,5 +1,6 @@
-"""`POST /v1/models/{name}:predict` answered by the lean ASGI lane (`routes/fastlane.py`) gives
-the same answers and the same refusals as the FastAPI route it stands in front of.
+"""`POST /v1/models/{name}:predict` and `/model/predict` answered by the lean ASGI lane
+(`routes/fastlane.py`) give the same answers and the same refusals as the FastAPI routes it
+stands in front of.
 
 A request with two ``Content-Type`` headers is one the lane does not take: FastAPI's route then
 answers it, which lets the tests compare both paths on the same body.
@@ -98,8 +99,58 @@ def test_token_rules_hold_on_the_lane(
     assert len(in_body.json()["predictions"]) == len(rows)
 
 
-def test_form_bodies_go_to_the_route(client: httpx.Client, served: dict[str, Served]) -> None:
-    """A form post is not JSON: the route reads it (``instances`` is then a string: 400)."""
+def test_form_bodies_are_read_as_the_route_reads_them(
+    client: httpx.Client, served: dict[str, Served]
+) -> None:
+    """A form post to the JSON endpoint: ``instances`` is then a string (400 naming it)."""
     response = client.post(_url(served), data={"instances": "[[1, 2, 3, 4]]", "owner": OWNER})
     assert response.status_code == 400
     assert "instances must be a JSON array" in response.json()["message"]
+
+
+FORM = ("content-type", "application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"data": "[[5.1, 3.5, 1.4, 0.2], [6.3, 2.8, 5.1, 1.5]]", "sql": "select {f}(feature) as p"},
+        {"data": '[{"0": 5.1, "3": 0.2}]', "vecType": "sparse", "vecSize": "4",
+         "sql": "select {f}(feature) as p, vec_dense(feature) as v"},
+        {"data": "[[5.1, 3.5, 1.4]]", "sql": "select {f}(feature) as p"},  # 400: 3 of 4 columns
+        {"data": "[[1, 2]", "sql": "select {f}(feature) as p"},  # 400: not JSON
+        {"data": "[[1, 2, 3, 4]]", "sql": "select no_such_fn(feature) as p"},  # 404 or 400
+    ],
+)  # fmt: skip
+def test_byzer_lane_and_route_answer_alike(
+    client: httpx.Client, served: dict[str, Served], fields: dict[str, str]
+) -> None:
+    from urllib.parse import urlencode
+
+    form = {k: v.replace("{f}", served["lr"].function) for k, v in fields.items()}
+    body = urlencode({**form, "owner": OWNER}).encode()
+    lane = client.post("/model/predict", content=body, headers=[FORM])
+    route = client.post("/model/predict", content=body, headers=[FORM, FORM])
+    assert lane.status_code == route.status_code, (lane.text, route.text)
+    assert lane.json() == route.json()
+    got = client.get("/model/predict", params={**form, "owner": OWNER})
+    assert (got.status_code, got.json()) == (lane.status_code, lane.json())
+
+
+def test_byzer_lane_keeps_the_token_rules(
+    anonymous: httpx.Client, served: dict[str, Served]
+) -> None:
+    form = {
+        "data": "[[5.1, 3.5, 1.4, 0.2]]",
+        "sql": f"select {served['lr'].function}(feature) as p",
+    }
+    missing = anonymous.post("/model/predict", data={**form, "owner": OWNER})
+    assert missing.status_code == 401 and "token_required" in missing.json()["message"]
+    field = anonymous.post("/model/predict", data={**form, "owner": OWNER, "access_token": TOKEN})
+    assert field.status_code == 200, field.text
+    two = anonymous.post(
+        "/model/predict",
+        data={**form, "owner": OWNER, "access_token": TOKEN},
+        params={"access_token": "another"},
+    )
+    assert two.status_code == 401

@@ -12,7 +12,7 @@ Parameters (SQLFlow's names, with or without the ``model.`` prefix; aliases in b
   folder) whose stored autoencoder is reused: no pretraining epoch runs (SQLFlow's ``USING``);
 - ``kmeans_init`` (20): KMeans restarts that place the first centroids on the embedding;
 - ``train_max_iters`` [maxIter] (8000), ``train_batch_size`` [batchSize] (256), ``train_lr``
-  [stepSize] (0.01, SGD with momentum 0.9), ``update_interval`` (100), ``tol`` (0.001),
+  [stepSize] (0.01, SGD with momentum 0.9), ``update_interval`` (140), ``tol`` (0.001),
   ``alpha`` (1.0, Student's t degrees of freedom);
 - ``loss`` ("dec"): "idec" keeps the reconstruction loss during clustering (IDEC, Guo et al.
   2017), ``idec_gamma`` (0.1) weighting the clustering loss against it.
@@ -75,7 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "train_max_iters": 8000,
     "train_batch_size": 256,
     "train_lr": 0.01,
-    "update_interval": 100,
+    "update_interval": 140,
     "tol": 0.001,
     "alpha": 1.0,
     "loss": "dec",

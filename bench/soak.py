@@ -232,6 +232,39 @@ def jvm_of(pid: int) -> int | None:
     return None
 
 
+def jvm_heap_mb(pid: int) -> int | None:
+    """The JVM's used heap (MB) after a full GC (`jcmd`): what it keeps, not what it has
+    grown into (RSS also counts heap the JVM reserved and has not given back)."""
+    import re
+    import shutil
+    import subprocess
+
+    jcmd = shutil.which("jcmd")
+    if jcmd is None:
+        return None
+    try:
+        subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, timeout=60, check=True)
+        info = subprocess.run(
+            [jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"used (\d+)K", info)
+    return int(match.group(1)) // 1024 if match else None
+
+
+def thread_kinds(pid: int) -> Counter[str]:
+    """Threads of `pid` by name with digits dropped (`/proc/<pid>/task/*/comm`)."""
+    kinds: Counter[str] = Counter()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+        except OSError:
+            continue
+        kinds["".join(c for c in name if not c.isdigit()).strip("-_ ") or "?"] += 1
+    return kinds
+
+
 def topics(work: Path) -> int | None:
     """Kafka topics of the server's embedded broker (None without a broker)."""
     from kafka import KafkaAdminClient
@@ -258,7 +291,8 @@ def snapshot(server_pid: int, owners: list[Owner], work: Path) -> dict[str, Any]
         "topics": topics(work),
         "processes": len(descendants(server_pid)),
         "server": proc_status(server_pid),
-        "jvm": proc_status(jvm) if jvm else {},
+        "jvm": {**proc_status(jvm), "heap_mb": jvm_heap_mb(jvm)} if jvm else {},
+        "jvm_thread_kinds": thread_kinds(jvm) if jvm else Counter(),
     }
 
 
@@ -328,10 +362,15 @@ def report(
     for label, key in rows:
         print(f"{label:<26}{start[key]!s:>15}{end[key]!s:>10}")
     for part in ("server", "jvm"):
-        for key in ("threads", "fds", "fd_kinds", "rss_mb"):
+        keys = ("threads", "fds", "fd_kinds", "rss_mb") + (("heap_mb",) if part == "jvm" else ())
+        for key in keys:
             print(
                 f"{part + ' ' + key:<26}{start[part].get(key, '-')!s:>15}{end[part].get(key, '-')!s:>10}"
             )
+    before, after = start["jvm_thread_kinds"], end["jvm_thread_kinds"]
+    grew = {k: f"{before.get(k, 0)} -> {n}" for k, n in after.items() if n != before.get(k, 0)}
+    gone = {k: f"{n} -> 0" for k, n in before.items() if k not in after}
+    print("jvm threads that changed, by name:", {**grew, **gone} or "none")
     sent = sum(s for s, _ in books["per_owner"].values())
     seen = sum(t for _, t in books["per_owner"].values())
     missing = {o: v for o, v in books["per_owner"].items() if v[0] != v[1]}

@@ -3,9 +3,11 @@
 Generates `--rows` x `--cols` float64 columns in Spark (`spark.range` + `rand`; the last column
 is the label), caches them, then times, in the same run and alternately:
 
-(a) kafka, as `train` runs it: first the executors write EVERYTHING (`mapInArrow` with
-    `write_arrow_partition`, the job `mlsql.engine.training.datapath.write_table` runs; the
-    Spark action returns when every task has committed), THEN the training worker reads the
+(a) kafka, as `train` runs it: first the executors write EVERYTHING
+    (`mlsql.engine.training.datapath.write_table`, once per writer of `--sinks`: `python` =
+    `mapInArrow` with `write_arrow_partition`, a librdkafka producer per task; `jvm` =
+    `mapInArrow` encodes, Spark's JVM Kafka sink sends; the Spark action returns when every
+    task has finished), THEN the training worker reads the
     topic into the matrix a model trains on: `read_arrow_batches` -> `frame_source` ->
     `read_frame` (the worker's own code, `mlsql.models.dataset`) -> numpy `X` (features) and
     `y` (label). The reader is a separate process started beforehand (its Python imports are
@@ -52,6 +54,10 @@ from mlsql.kafka import transport as tr  # noqa: E402
 from mlsql.kafka.broker import EmbeddedBroker  # noqa: E402
 
 LABEL = "label"
+SINK_NAMES = {
+    "python": "write all (librdkafka in tasks)",
+    "jvm": "write all (Spark's JVM Kafka sink)",
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,6 +69,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--kafka-partitions", type=int, default=4)
     parser.add_argument("--batch-rows", type=int, default=10_000, help="Spark Arrow batch rows")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each method (best counts)")
+    parser.add_argument(
+        "--sinks", default="python,jvm", help="writers to time: python (librdkafka), jvm"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the reader process")
     parser.add_argument("--out", action="store_true", help="write bench/results/*.md")
     parser.add_argument("--reader", help=argparse.SUPPRESS)  # internal: run as the reader
@@ -136,20 +145,6 @@ def make_data(spark: Any, args: argparse.Namespace) -> Any:
     return df
 
 
-def writer(ref: tr.TopicRef) -> Any:
-    """Executor-side function for mapInArrow."""
-
-    def write(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
-        from pyspark import TaskContext
-
-        ctx = TaskContext.get()
-        rows = tr.write_arrow_partition(ref, ctx.partitionId() if ctx else 0, batches)
-        yield pa.RecordBatch.from_pydict({"rows": pa.array([rows], pa.int64())})
-
-    return write
-
-
 @dataclass
 class Run:
     """One timed run: wall seconds and CPU seconds per process group."""
@@ -192,11 +187,18 @@ class CpuMeter:
         return {key: after[key] - before.get(key, 0.0) for key in after}
 
 
-def time_kafka(df: Any, bootstrap: str, args: argparse.Namespace, run: int, meter: CpuMeter) -> Run:
-    """One run as `train` does it: every executor writes, then the worker reads into X, y."""
-    ref = tr.TopicRef(bootstrap, f"bench.{os.getpid()}.{run}", partitions=args.partitions)
+def time_kafka(
+    df: Any, bootstrap: str, args: argparse.Namespace, run: str, meter: CpuMeter, sink: str
+) -> Run:
+    """One run as `train` does it: every executor writes (`write_table` with `sink`), then the
+    worker reads into X, y."""
+    from mlsql.engine.training.datapath import write_table
+
+    ref = tr.TopicRef(bootstrap, f"bench.{os.getpid()}.{sink}.{run}", partitions=0)
     tr.create_topic(bootstrap, ref.topic, num_partitions=args.kafka_partitions)
-    spec = json.dumps({"ref": ref.__dict__, "profile": args.profile})
+    spec = json.dumps(
+        {"ref": {**ref.__dict__, "partitions": args.partitions}, "profile": args.profile}
+    )
     command = [sys.executable, __file__, "--reader", spec]
     with subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -205,7 +207,7 @@ def time_kafka(df: Any, bootstrap: str, args: argparse.Namespace, run: int, mete
         proc.stdout.readline()  # "ready": the reader's imports are done (start-up)
         before = meter.snapshot()
         start = time.time()
-        written = sum(row.rows for row in df.mapInArrow(writer(ref), "rows long").collect())
+        ref, written = write_table(df, ref, sink=sink)
         written_at = time.time()
         proc.stdin.write("go\n")
         proc.stdin.flush()
@@ -235,7 +237,7 @@ def time_to_pandas(df: Any, meter: CpuMeter) -> Run:
     return run
 
 
-def report(args: argparse.Namespace, kafka: list[Run], pandas: list[Run]) -> str:
+def report(args: argparse.Namespace, kafka: dict[str, list[Run]], pandas: list[Run]) -> str:
     """The table of figures and the ratio (also printed)."""
     mb = args.rows * args.cols * 8 / 1e6
     lines = [
@@ -246,7 +248,8 @@ def report(args: argparse.Namespace, kafka: list[Run], pandas: list[Run]) -> str
         f"{'path':<34}{'best s':>7}{'runs s':>20}{'rows/s':>11}{'MB/s':>7}  "
         "CPU s and phases of the best run",
     ]
-    for name, runs in (("write all, then read (ours)", kafka), ("toPandas (Arrow)", pandas)):
+    paths = [(f"{SINK_NAMES[sink]}, then read", runs) for sink, runs in kafka.items()]
+    for name, runs in [*paths, ("toPandas (Arrow)", pandas)]:
         best = min(runs, key=lambda r: r.seconds)
         listed = " ".join(f"{r.seconds:.2f}" for r in runs)
         cpu = " ".join(f"{k}={v:.2f}" for k, v in best.cpu.items())
@@ -255,15 +258,17 @@ def report(args: argparse.Namespace, kafka: list[Run], pandas: list[Run]) -> str
             f"{name:<34}{best.seconds:>7.2f}{listed:>20}{args.rows / best.seconds:>11,.0f}"
             f"{mb / best.seconds:>7.1f}  {cpu}"
         )
-    ratio = min(r.seconds for r in pandas) / min(r.seconds for r in kafka)
-    lines.append(f"ratio ours/toPandas throughput: {ratio:.2f} (target >= 0.70)")
-    cpu_ours = min(sum(r.cpu.values()) for r in kafka)
     cpu_pandas = min(sum(r.cpu.values()) for r in pandas)
-    if cpu_ours > 0:
-        lines.append(
-            f"CPU seconds, least of the runs: ours {cpu_ours:.2f}, toPandas {cpu_pandas:.2f}; "
-            f"ratio toPandas/ours {cpu_pandas / cpu_ours:.2f} (robust to the load of others)"
-        )
+    for sink, runs in kafka.items():
+        ratio = min(r.seconds for r in pandas) / min(r.seconds for r in runs)
+        line = f"{SINK_NAMES[sink]}: ratio ours/toPandas throughput {ratio:.2f} (target >= 0.70)"
+        cpu_ours = min(sum(r.cpu.values()) for r in runs)
+        if cpu_ours > 0:
+            line += (
+                f"; CPU s (least of the runs) ours {cpu_ours:.2f}, toPandas {cpu_pandas:.2f}, "
+                f"ratio toPandas/ours {cpu_pandas / cpu_ours:.2f} (robust to the load of others)"
+            )
+        lines.append(line)
     text = "\n".join(lines)
     print("\n" + text)
     return text
@@ -285,10 +290,14 @@ def main(argv: list[str] | None = None) -> None:
             meter = CpuMeter(broker.process.pid)
             bootstrap = broker.bootstrap_servers
             time_to_pandas(df, meter)  # warm-up: JIT, Python workers, broker
-            time_kafka(df, bootstrap, args, -1, meter)
-            kafka, pandas = [], []
-            for run in range(args.repeat):
-                kafka.append(time_kafka(df, bootstrap, args, run, meter))
+            sinks = args.sinks.split(",")
+            for sink in sinks:
+                time_kafka(df, bootstrap, args, "warm", meter, sink)
+            kafka: dict[str, list[Run]] = {sink: [] for sink in sinks}
+            pandas = []
+            for run in range(args.repeat):  # alternately, so the load of others hits all alike
+                for sink in sinks:
+                    kafka[sink].append(time_kafka(df, bootstrap, args, str(run), meter, sink))
                 pandas.append(time_to_pandas(df, meter))
             spark.stop()
     table = report(args, kafka, pandas)

@@ -1,8 +1,9 @@
 """Spark executors write a table into a Kafka topic, partition by partition, as Arrow batches.
 
-The driver never collects rows: each task sends its partition with
-`mlsql.kafka.transport.write_arrow_partition` (then one end marker) and returns only a count;
-or (`sink="jvm"`) each task encodes the same messages and Spark's Kafka sink sends them.
+The driver never collects rows: each task encodes its partition as Arrow messages (then one
+end marker) and Spark's JVM Kafka sink sends them (`mlsql.kafka.sink`, the default); or
+(`sink="python"`) each task sends them itself with `mlsql.kafka.transport.write_arrow_partition`
+in one Kafka transaction and returns only a count.
 Spark ML vector columns are turned into arrays first so they travel as Arrow lists.
 """
 
@@ -30,15 +31,15 @@ def vectors_as_arrays(df: DataFrame) -> DataFrame:
     return df
 
 
-def write_table(df: DataFrame, ref: TopicRef, sink: str = "python") -> tuple[TopicRef, int]:
+def write_table(df: DataFrame, ref: TopicRef, sink: str = "jvm") -> tuple[TopicRef, int]:
     """Send `df` into `ref.topic` from the executors.
 
     Args:
         df: the table.
         ref: the topic (created beforehand).
-        sink: "python" (a librdkafka producer in each Python task, one Kafka transaction per
-            partition) or "jvm" (Spark's Kafka sink sends what the Python tasks encode;
-            `mlsql.kafka.sink`).
+        sink: "jvm" (the default: Spark's Kafka sink sends what the Python tasks encode,
+            `mlsql.kafka.sink`; faster side by side in bench/kafka_throughput.py) or "python"
+            (a librdkafka producer in each Python task, one Kafka transaction per partition).
 
     Returns:
         The reference with `partitions` set to the number of Spark partitions written (the end

@@ -21,8 +21,15 @@ attempt that died midway are never seen. If an attempt committed and Spark still
 failed after the commit), both copies are committed one after the other; the reader keeps the
 attempt whose end marker arrives first and drops data of any other attempt of that partition
 (which, being a later transaction on the same Kafka partition, arrives after that marker).
-The reader counts DISTINCT Spark partitions, so a duplicate end marker never ends a pass early,
-and it checks that it got exactly the row count the winning end marker announces.
+The reader counts DISTINCT Spark partitions, so a duplicate end marker never ends a pass early.
+It holds each attempt's data until that attempt's end marker arrives with the row count it
+received (a marker with another count is an incomplete attempt: noted, named on timeout, and the
+pass waits for another attempt); then it releases that data and drops the other attempts'.
+
+The default writer of the training path (`mlsql.engine.training.datapath`) is `mlsql.kafka.sink`:
+the tasks encode the same messages under `mapInArrow` (attempt id = `taskAttemptId`) and Spark's
+JVM Kafka sink sends them without transactions, so rows of a task that died midway stay in the
+topic; the hold-until-marker rule above is what keeps them out of training.
 
 Reader (`read_arrow_batches`): one full pass from the beginning of every Kafka partition of the
 topic; call it again for another epoch. Offsets are never committed: `group_id` only names the

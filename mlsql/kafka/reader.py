@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 # Messages taken from librdkafka's queue per call, and the fetch size (a fetch returns at least
 # one whole message, so larger messages still arrive; see _consumer).
 POLL_MESSAGES = 64
+# consume() waits this long for POLL_MESSAGES to queue up: short, or a pass whose last messages
+# are already here waits for nothing (a whole 48 MB table is ~60 messages; 0.2 s cost 0.15-0.2 s
+# of a 0.5 s read in bench/kafka_throughput.py's profile).
+POLL_WAIT_S = 0.02
 FETCH_MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -114,7 +118,7 @@ def read_arrow_batches(
         _assign_from_beginning(consumer, ref, timeout_s)
         last_data = time.monotonic()
         while not state.done:
-            messages = consumer.consume(num_messages=POLL_MESSAGES, timeout=0.2)
+            messages = consumer.consume(num_messages=POLL_MESSAGES, timeout=POLL_WAIT_S)
             data = [m for m in messages if _usable(m)]
             if not data:
                 _check_idle(ref, state, last_data, timeout_s)

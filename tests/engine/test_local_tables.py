@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 from mlsql.engine.local_tables import local_frame
 
 

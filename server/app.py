@@ -11,6 +11,7 @@ nothing about jobs or data; a request acts as its token's owner (docs/security.m
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -100,6 +101,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     log.info("MLSQL server ready (history %s)", runtime.config.db_path)
     try:
         app.state.serving = await _start_serving(runtime.config.engine_config.serving)
+        # Everything loaded so far (engine, Spark's Python side, routes) lives as long as the
+        # server: moved out of the garbage collector's generations, a full collection no
+        # longer walks it while requests wait (tens of ms at the tail of serving latency).
+        gc.freeze()
         yield
     finally:
         await run_in_threadpool(runtime.stop)

@@ -10,6 +10,9 @@ from typing import Any
 import nbformat
 import pytest
 
+from mlsql.config import Config
+from mlsql.kafka.broker import stop_detached
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "examples" / "notebook.ipynb"
 CELL_TIMEOUT_S = 600
@@ -33,9 +36,15 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(tmp / "jupyter"))
         nb = nbformat.read(NOTEBOOK, as_version=4)
-        NotebookClient(
-            nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": tmp}}
-        ).execute()
+        try:
+            NotebookClient(
+                nb,
+                timeout=CELL_TIMEOUT_S,
+                kernel_name="python3",
+                resources={"metadata": {"path": tmp}},
+            ).execute()
+        finally:  # the kernel's engine started a detached broker in its work dir: stop it
+            stop_detached(Config.load(work_dir=str(tmp / "work")))
     return [cell for cell in nb.cells if cell.cell_type == "code"]
 
 

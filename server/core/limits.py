@@ -40,7 +40,7 @@ class BodySizeLimit:
         if body is None:
             await self._refuse(send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay(body, receive), send)
 
     @staticmethod
     def _declared_size(scope: Scope) -> int:
@@ -87,7 +87,7 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
     """A receive callable that yields `body` once, then defers to the real one (disconnects)."""
     sent = False
 

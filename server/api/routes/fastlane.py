@@ -26,8 +26,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ...core.limits import replay
 from ...errors import ApiError
 from ...services.security import DEFAULT_OWNER, Identity, acting_owner
 from ...serving import byzer
@@ -61,7 +62,7 @@ class PredictFastLane:
             await _send_json(send, err.status, err.body(), err.headers)
             return
         if not done:
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay(body, receive), send)
 
     async def _answer(self, kind: str, scope: Scope, body: bytes, send: Send) -> bool:
         """Answer the request; False (nothing sent) to hand it to the FastAPI route."""
@@ -198,19 +199,6 @@ async def _read_body(receive: Receive) -> bytes | None:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replayed
 
 
 async def _send_json(

@@ -29,10 +29,11 @@ from ..core.runtime import ServerRuntime
 from ..errors import ApiError
 from ..services.params import request_params
 from ..services.security import (
-    DEFAULT_OWNER,
     Identity,
     acting_owner,
     not_visible,
+    one_token,
+    trusted_identity,
     unauthorized,
 )
 
@@ -70,18 +71,7 @@ async def _given_token(
     if request.headers.get("authorization") and credentials is None:
         raise unauthorized("the Authorization header must be `Bearer <token>`")
     field = (await request_params(request)).get("access_token")
-    candidates = {
-        t
-        for t in (
-            credentials.credentials if credentials is not None else None,
-            query,
-            field if isinstance(field, str) else None,
-        )
-        if t
-    }
-    if len(candidates) > 1:
-        raise unauthorized("the request carries different tokens")
-    return next(iter(candidates), None)
+    return one_token(credentials.credentials if credentials is not None else None, query, field)
 
 
 async def get_identity(
@@ -102,8 +92,7 @@ async def get_identity(
         if identity is None:
             raise unauthorized()
     else:  # no tokens: loopback callers are trusted and act as the owner they name
-        named = (await request_params(request)).get("owner")
-        identity = Identity(str(named) if named else DEFAULT_OWNER, admin=True, authenticated=False)
+        identity = trusted_identity((await request_params(request)).get("owner"))
     _apply_rate(runtime, identity.owner)
     # Whatever route reads it, an `owner` parameter naming someone else is refused here.
     acting_owner(identity, (await request_params(request)).get("owner"))

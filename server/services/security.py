@@ -119,6 +119,25 @@ class TokenTable:
         return Identity(found, admin=found in self.admins)
 
 
+def trusted_identity(named: Any) -> Identity:
+    """Who a request is when no tokens are configured: loopback callers are trusted (admin)
+    and act as the owner they name (``owner``), else the default owner."""
+    return Identity(str(named) if named else DEFAULT_OWNER, admin=True, authenticated=False)
+
+
+def one_token(header: str | None, query: str | None, field: Any) -> str | None:
+    """The one token a request carries, from the Bearer header's credentials, the
+    ``access_token`` query parameter or body field; None for none.
+
+    Raises:
+        ApiError: 401 when it carries different tokens.
+    """
+    candidates = {t for t in (header, query, field if isinstance(field, str) else None) if t}
+    if len(candidates) > 1:
+        raise unauthorized("the request carries different tokens")
+    return next(iter(candidates), None)
+
+
 def unauthorized(message: str = "") -> ApiError:
     """401 with the Bearer challenge; the message names the rule."""
     text = message or (

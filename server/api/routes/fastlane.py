@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ...core.limits import replay
 from ...errors import ApiError
-from ...services.security import DEFAULT_OWNER, Identity, acting_owner
+from ...services.security import Identity, acting_owner, one_token, trusted_identity
 from ...serving import byzer
 from ...serving.models import ServingError
 from ..deps import _apply_rate
@@ -167,26 +167,22 @@ def _identity(
 ) -> Identity | None:
     """The identity the request proves (None: let the route answer, e.g. 401)."""
     if not runtime.tokens.enabled:
-        named = params.get("owner")
-        return Identity(str(named) if named else DEFAULT_OWNER, admin=True, authenticated=False)
-    candidates = set()
+        return trusted_identity(params.get("owner"))
     header = headers.get(b"authorization")
+    bearer = None
     if header is not None:
-        scheme, _, credentials = header.decode("latin-1").partition(" ")
-        if scheme.lower() != "bearer" or not credentials:
+        scheme, _, bearer = header.decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not bearer:
             return None
-        candidates.add(credentials)
     query = scope.get("query_string", b"")
-    if query:
-        given = dict(parse_qsl(query.decode("latin-1"))).get("access_token")
-        if given:
-            candidates.add(given)
-    field = params.get("access_token")
-    if isinstance(field, str) and field:
-        candidates.add(field)
-    if len(candidates) != 1:
+    given = dict(parse_qsl(query.decode("latin-1"))).get("access_token") if query else None
+    try:
+        token = one_token(bearer, given, params.get("access_token"))
+    except ApiError:
         return None
-    identity: Identity | None = runtime.tokens.identify(next(iter(candidates)))
+    if token is None:
+        return None
+    identity: Identity | None = runtime.tokens.identify(token)
     return identity
 
 

@@ -68,14 +68,7 @@ def _error(err: BaseException) -> dict[str, Any]:
 
 def _result_columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
     """Prediction columns as JSON-ready lists (per-row arrays become lists)."""
-    columns: dict[str, list[Any]] = {}
-    for name in frame.columns:
-        values = frame[name]
-        if values.dtype == object:
-            columns[str(name)] = [v.tolist() if hasattr(v, "tolist") else v for v in values]
-        else:
-            columns[str(name)] = values.tolist()
-    return columns
+    return _json_columns({str(name): frame[name] for name in frame.columns})
 
 
 class ModelWorker:
@@ -128,8 +121,8 @@ class ModelWorker:
 
 
 def _json_columns(columns: dict[str, Any]) -> dict[str, list[Any]]:
-    """`PredictModel.predict_matrix`'s columns as JSON-ready lists, as `_result_columns` makes
-    them from a frame (numpy values become Python ones; per-row arrays become lists)."""
+    """Prediction columns (arrays, Series, or lists of per-row arrays) as JSON-ready lists:
+    numpy values become Python ones, per-row arrays become lists."""
     out: dict[str, list[Any]] = {}
     for name, values in columns.items():
         if isinstance(values, list) or str(getattr(values, "dtype", "")) == "object":

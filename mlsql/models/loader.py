@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from mlsql.errors import AnalysisError
-from mlsql.models.backends import KerasBackend, Scores, SklearnBackend, load_keras, load_sklearn
+from mlsql.models.backends import KerasBackend, Scores, load_keras, load_sklearn
 from mlsql.models.features import Featurizer
 from mlsql.models.fs import is_remote
 from mlsql.models.labels import LabelInfo
@@ -231,9 +231,11 @@ def open_folder(folder: Path, metadata: ModelMetadata) -> PredictModel:
     """A ``PredictModel`` over a folder whose metadata was already read (and verified)."""
     folder = Path(folder)
     if metadata.loader == "sklearn":
+        from mlsql.models.forest_eval import sklearn_backend
+
         estimator = load_sklearn(folder, metadata.trusted_types)
         n_classes = len(metadata.classes or [])
-        return PredictModel(folder, metadata, SklearnBackend(estimator, metadata.task, n_classes))
+        return PredictModel(folder, metadata, sklearn_backend(estimator, metadata.task, n_classes))
     if metadata.loader == "keras":
         return PredictModel(folder, metadata, KerasBackend(load_keras(folder), metadata.task))
     if metadata.loader == "dec":

@@ -115,6 +115,33 @@ def _forest_proba(est: Any, x: np.ndarray) -> np.ndarray | None:
     return proba
 
 
+def _logistic_proba(est: Any, x: np.ndarray) -> np.ndarray | None:
+    """A logistic regression's ``predict_proba`` of a finite dense float64 matrix: the same
+    expressions as scikit-learn's (``x @ coef_.T + intercept_``, then the logistic of one
+    decision or the softmax of several), without its input validation, which costs thirty
+    times the arithmetic on a few rows (a served request). None for any other estimator or
+    input: the caller asks ``predict_proba`` itself."""
+    from sklearn.linear_model import LogisticRegression
+
+    if type(est) is not LogisticRegression or not isinstance(x, np.ndarray):
+        return None
+    coef, intercept = getattr(est, "coef_", None), getattr(est, "intercept_", None)
+    if not isinstance(coef, np.ndarray) or not isinstance(intercept, np.ndarray):
+        return None  # sparsified coefficients: scikit-learn's own path
+    if x.ndim != 2 or x.dtype != np.float64 or x.shape[1] != coef.shape[1]:
+        return None
+    if not np.isfinite(x).all():
+        return None  # scikit-learn raises its own error
+    from scipy.special import expit
+    from sklearn.utils.extmath import softmax
+
+    scores = x @ coef.T + intercept
+    if len(est.classes_) <= 2:
+        positive = expit(scores.reshape(-1))
+        return np.stack([1 - positive, positive], axis=1)
+    return softmax(scores, copy=False)
+
+
 class SklearnBackend:
     """Scores with a fitted scikit-learn estimator trained on class codes."""
 
@@ -136,6 +163,8 @@ class SklearnBackend:
         if hasattr(est, "predict_proba") and _predict_is_argmax(est):
             # One pass: these estimators' `predict` is the arg-max of `predict_proba` itself.
             raw = _forest_proba(est, x)
+            if raw is None:
+                raw = _logistic_proba(est, x)
             if raw is None:
                 raw = np.asarray(est.predict_proba(x), dtype=np.float64)
             codes = np.asarray(est.classes_).take(np.argmax(raw, axis=1)).astype(np.int64)

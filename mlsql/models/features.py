@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -122,15 +123,30 @@ def _numeric_block(df: pd.DataFrame, plans: list[ColumnPlan]) -> np.ndarray:
     return _scale_numeric(frame.to_numpy(np.float64, copy=True), plans)
 
 
-def _scale_numeric(matrix: np.ndarray, plans: list[ColumnPlan]) -> np.ndarray:
-    """Missing values filled, then centred and scaled, as the numeric plans say."""
+def _numeric_scaling(
+    plans: list[ColumnPlan],
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """The fill values, centres and scales of numeric plans (no centres: None, None)."""
     fill = np.asarray([p.fill[0] if p.fill else np.nan for p in plans])
+    if not any(p.center for p in plans):
+        return fill, None, None
+    center = np.asarray([p.center[0] if p.center else 0.0 for p in plans])
+    scale = np.asarray([p.scale[0] if p.center else 1.0 for p in plans])
+    return fill, center, scale
+
+
+def _scale_numeric(
+    matrix: np.ndarray,
+    plans: list[ColumnPlan],
+    scaling: tuple[np.ndarray, np.ndarray | None, np.ndarray | None] | None = None,
+) -> np.ndarray:
+    """Missing values filled, then centred and scaled, as the numeric plans say (`scaling`:
+    their `_numeric_scaling`, when the caller keeps it)."""
+    fill, center, scale = scaling if scaling is not None else _numeric_scaling(plans)
     bad = ~np.isfinite(matrix)
     if bad.any():
         matrix = np.where(bad, fill, matrix)
-    if any(p.center for p in plans):
-        center = np.asarray([p.center[0] if p.center else 0.0 for p in plans])
-        scale = np.asarray([p.scale[0] if p.center else 1.0 for p in plans])
+    if center is not None:
         matrix = (matrix - center) / scale
     return matrix
 
@@ -182,9 +198,19 @@ class Featurizer:
         ``transform``, without a data frame (a serving worker's rows)."""
         if matrix.ndim != 2 or matrix.shape[1] != len(self.plans) or not self.plans:
             return None
+        scaling = self._all_numeric_scaling
+        if scaling is None:
+            return None
+        return _scale_numeric(np.array(matrix, dtype=np.float64), self.plans, scaling)
+
+    @cached_property
+    def _all_numeric_scaling(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None] | None:
+        """`_numeric_scaling` of the plans when every one is numeric, computed once."""
         if any(plan.kind != "numeric" for plan in self.plans):
             return None
-        return _scale_numeric(np.array(matrix, dtype=np.float64), self.plans)
+        return _numeric_scaling(self.plans)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (stored in ``mlsql-model.json``)."""

@@ -66,8 +66,9 @@ class LabelInfo:
         keys = [_class_key(c) for c in self.classes or []]
         return pd.Categorical(values, categories=keys).codes.astype(np.int64)
 
-    def decode(self, codes: np.ndarray) -> pd.Series:
-        """Class values of codes, in the classes' own type."""
+    def decode(self, codes: np.ndarray) -> np.ndarray | pd.Series:
+        """Class values of codes, in the classes' own type: a typed array when the classes
+        share one numpy type, else a Series of the inferred type."""
         classes = list(self.classes or [])
         kinds = {type(c) for c in classes}
         # One numpy type for the classes when they share one (ints, floats, bools): a typed
@@ -75,7 +76,7 @@ class LabelInfo:
         typed = len(kinds) == 1 and kinds <= {int, float, bool}
         table = np.asarray(classes) if typed else np.asarray(classes, dtype=object)
         values = table.take(np.asarray(codes, dtype=np.int64))
-        return pd.Series(values) if typed else pd.Series(values).infer_objects()
+        return values if typed else pd.Series(values).infer_objects()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""

@@ -24,12 +24,14 @@ import sys
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .protocol import bytes_matrix, bytes_table, encode, recv_frame
 
 PR_SET_PDEATHSIG = 1
 INPUT_ERRORS = (ValueError, TypeError, KeyError)
+OBJECT = np.dtype(object)
 
 
 def _die_with_parent() -> None:
@@ -125,7 +127,7 @@ def _json_columns(columns: dict[str, Any]) -> dict[str, list[Any]]:
     numpy values become Python ones, per-row arrays become lists."""
     out: dict[str, list[Any]] = {}
     for name, values in columns.items():
-        if isinstance(values, list) or str(getattr(values, "dtype", "")) == "object":
+        if isinstance(values, list) or getattr(values, "dtype", None) == OBJECT:
             out[name] = [v.tolist() if hasattr(v, "tolist") else v for v in values]
         else:
             out[name] = values.tolist()

@@ -39,12 +39,13 @@ def ensure_runtime_jars(
     config: Config, name: str, progress: Progress | None = stderr_progress
 ) -> list[Path]:
     """On first use: fetch set `name` when jars are missing (if `jars_auto_fetch`), and for the
-    `spark` set build a missing `mlsql-functions.jar` when a JDK is there (else log why not)."""
+    `spark` set build `mlsql-functions.jar` when it is missing or older than its sources (its
+    stamp, `functions_jar_current`) and a JDK is there (else log why not)."""
     if not getattr(config, "jars_auto_fetch", True):
         return []
     jars = ensure_jar_set(config, name, progress)
     folder = Path(config.jars_dir) / name
-    if name == "spark" and not (folder / JAR_NAME).is_file():
+    if name == "spark" and not functions_jar_current(folder):
         try:
             jars.append(build_functions_jar(folder))
         except NotAvailableError as err:

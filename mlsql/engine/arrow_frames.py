@@ -1,18 +1,84 @@
 """Arrow columns <-> the frames a model predicts on, for the iterator Arrow UDF.
 
 Spark hands an Arrow UDF `pyarrow.Array` columns and takes `pyarrow.Array` results
-(`mlsql.engine.prediction`). Here numbers become numpy arrays without pandas' per-column
-conversion (zero-copy when there are no nulls), other types convert as pandas would, and the
-prediction frame's columns go back as Arrow arrays (2-d probability rows as one list array).
+(`mlsql.engine.prediction`). `arrow_prediction` is one batch's whole way: when every argument
+is a number and the model reads only numeric columns, the columns become one float64 matrix
+and `PredictModel.predict_matrix` scores it without any data frame (the serving worker's path),
+its output arrays going straight back to Arrow; otherwise numbers become numpy arrays without
+pandas' per-column conversion (zero-copy when there are no nulls), other types convert as
+pandas would, and the prediction frame's columns go back as Arrow arrays (2-d probability rows
+as one list array).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from mlsql.models.loader import PredictModel
+
+
+def arrow_prediction(
+    model: PredictModel,
+    columns: Any,
+    names: tuple[str, ...],
+    path: str,
+    output: str,
+    positive_class: Any | None = None,
+) -> pa.Array:
+    """One Arrow batch's predictions: the `output` column, or all of them as a struct.
+
+    Args:
+        model: The loaded model version.
+        columns: The UDF's argument arrays (one array, or a tuple of them).
+        names: The model's feature columns, in training order.
+        path: The model path (named in errors).
+        output: One output column's name, or ``struct``.
+        positive_class: The class whose probability ``probability`` is.
+    """
+    outputs = None if output == "struct" else [output]
+    matrix = matrix_from_arrow(columns, names)
+    found = None
+    if matrix is not None:
+        found = model.predict_matrix(matrix, outputs=outputs, positive_class=positive_class)
+    if found is not None:
+        if output != "struct":
+            return _arrow_of(found[output])
+        return pa.StructArray.from_arrays(
+            [_arrow_of(values) for values in found.values()], names=[str(n) for n in found]
+        )
+    frame = frame_from_arrow(columns, names, path)
+    result = model.predict(frame, outputs=outputs, positive_class=positive_class)
+    return arrow_result(result if output == "struct" else result[output])
+
+
+def matrix_from_arrow(columns: Any, names: tuple[str, ...]) -> np.ndarray | None:
+    """The argument columns as one float64 matrix (rows x `names`), when they are plain numeric
+    arguments, one per feature (NaN for nulls); None for a struct argument or another type."""
+    if isinstance(columns, pa.Array):
+        columns = (columns,)
+    if not columns or len(columns) != len(names):
+        return None
+    if not all(pa.types.is_floating(c.type) or pa.types.is_integer(c.type) for c in columns):
+        return None
+    matrix = np.empty((len(columns[0]), len(columns)), dtype=np.float64)
+    for j, column in enumerate(columns):
+        matrix[:, j] = _values(column)
+    return matrix
+
+
+def _arrow_of(values: Any) -> pa.Array:
+    """An output column of ``predict_matrix`` (an array, a Series, or a list of per-row
+    probability arrays) as an Arrow array."""
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return pa.array(values)
+    if isinstance(values, pd.Series):
+        return _array(values)
+    return _array(pd.Series(values, dtype=object))
 
 
 def frame_from_arrow(columns: Any, names: tuple[str, ...], path: str) -> pd.DataFrame:

@@ -116,9 +116,10 @@ def spark_udf(fn: ModelFunction) -> Any:
     """The UDF computing `fn` (register it or apply it to columns).
 
     An iterator Arrow UDF (Spark 4.1+ `arrow_udf`) when every input is numeric, boolean or
-    text: Arrow columns become numpy arrays without pandas' per-batch conversion (zero-copy for
-    numbers without nulls) and the outputs go back as Arrow arrays; measured below Spark's
-    pandas-UDF floor (bench/predict_udf.py). Otherwise (timestamps, vectors, Python algorithms)
+    text: all-numeric arguments become one float64 matrix scored without a data frame
+    (`PredictModel.predict_matrix`), other Arrow columns numpy arrays without pandas'
+    per-batch conversion, and the outputs go back as Arrow arrays (`arrow_frames`); measured
+    below Spark's pandas-UDF floor (bench/predict_udf.py). Otherwise (timestamps, vectors, Python algorithms)
     the iterator pandas UDF, whose conversions Spark does. Both return `fn.return_type()` and
     call the same `PredictModel.predict` (one featurisation).
     """
@@ -176,17 +177,12 @@ def _arrow_udf(fn: ModelFunction) -> Any:
     positive = fn.positive_class
 
     def predict(batches: Iterator[Any]) -> Iterator[pa.Array]:
-        from mlsql.engine.arrow_frames import arrow_result, frame_from_arrow
+        from mlsql.engine.arrow_frames import arrow_prediction
         from mlsql.models.cache import get_model
 
         model = get_model(path, version)
         for columns in batches:
-            frame = frame_from_arrow(columns, names, path)
-            if output == "struct":
-                yield arrow_result(model.predict(frame, positive_class=positive))
-            else:
-                result = model.predict(frame, outputs=[output], positive_class=positive)
-                yield arrow_result(result[output])
+            yield arrow_prediction(model, columns, names, path, output, positive)
 
     predict.__annotations__ = {
         "batches": Iterator[tuple[pa.Array, ...]] if len(names) > 1 else Iterator[pa.Array],

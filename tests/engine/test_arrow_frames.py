@@ -54,3 +54,40 @@ def test_results_keep_labels_numbers_and_probability_rows() -> None:
 
 def test_mixed_labels_become_text() -> None:
     assert arrow_result(pd.Series([1, "a", None], dtype=object)).to_pylist() == ["1", "a", None]
+
+
+def test_numeric_arguments_become_one_matrix() -> None:
+    from mlsql.engine.arrow_frames import matrix_from_arrow
+
+    x = pa.array([0.5, 1.5, 2.5])
+    n = pa.array([1, None, 3], pa.int32())
+    matrix = matrix_from_arrow((x, n), ("x", "n"))
+    assert matrix.dtype == np.float64 and matrix.shape == (3, 2)
+    assert matrix[0].tolist() == [0.5, 1.0] and np.isnan(matrix[1, 1])
+    assert matrix_from_arrow((x, pa.array(["a", "b", "c"])), ("x", "s")) is None
+    assert matrix_from_arrow((x,), ("x", "n")) is None
+    struct = pa.StructArray.from_arrays([x, n], names=["x", "n"])
+    assert matrix_from_arrow(struct, ("x", "n")) is None
+
+
+@pytest.mark.parametrize("algorithm", ["LogisticRegression", "RandomForest"])
+def test_matrix_path_gives_the_frame_paths_arrays(tmp_path, algorithm: str) -> None:
+    from mlsql.engine.arrow_frames import arrow_prediction
+    from tests.models.helpers import iris, trained
+
+    data = iris()
+    _, model = trained(tmp_path, algorithm, {"labelCol": "species"}, data)
+    names = tuple(model.feature_columns)
+    columns = tuple(pa.array(data[name].to_numpy()) for name in names)
+    frame = frame_from_arrow(columns, names, "m")
+    seen: list[int] = []
+    original = model.predict_matrix
+    model.predict_matrix = lambda m, **kw: seen.append(len(m)) or original(m, **kw)  # type: ignore[method-assign]
+    for output in ("prediction", "confidence", "probabilities", "struct"):
+        fast = arrow_prediction(model, columns, names, "m", output)
+        want = model.predict(frame, outputs=None if output == "struct" else [output])
+        expected = arrow_result(want if output == "struct" else want[output])
+        assert fast.equals(expected), output
+    assert seen == [len(data)] * 4  # every call took the matrix path
+    empty = tuple(column[:0] for column in columns)  # the frame path (Spark casts the type)
+    assert len(arrow_prediction(model, empty, names, "m", "prediction")) == 0

@@ -5,9 +5,11 @@ is the label), caches them, then times, in the same run and alternately:
 
 (a) kafka, as `train` runs it: first the executors write EVERYTHING
     (`mlsql.engine.training.datapath.write_table`, once per writer of `--sinks`: `python` =
-    `mapInArrow` with `write_arrow_partition`, a librdkafka producer per task; `jvm` =
-    `mapInArrow` encodes, Spark's JVM Kafka sink sends; the Spark action returns when every
-    task has finished), THEN the training worker reads the
+    `mapInArrow` with `write_arrow_partition`, a librdkafka producer per task; `mapinarrow` =
+    `mapInArrow` encodes in Python, Spark's JVM Kafka sink sends; `jvm` (the default of
+    `train`) = the executor JVM encodes (`KafkaArrowRows` in mlsql-functions.jar), Spark's JVM
+    Kafka sink sends, no Python worker; the Spark action returns when every task has
+    finished), THEN the training worker reads the
     topic into the matrix a model trains on: `read_arrow_batches` -> `frame_source` ->
     `read_frame` (the worker's own code, `mlsql.models.dataset`) -> numpy `X` (features) and
     `y` (label). The reader is a separate process started beforehand (its Python imports are
@@ -56,7 +58,8 @@ from mlsql.kafka.broker import EmbeddedBroker  # noqa: E402
 LABEL = "label"
 SINK_NAMES = {
     "python": "write all (librdkafka in tasks)",
-    "jvm": "write all (Spark's JVM Kafka sink)",
+    "mapinarrow": "write all (mapInArrow + JVM sink)",
+    "jvm": "write all (JVM encoder + JVM sink)",
 }
 
 
@@ -70,7 +73,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-rows", type=int, default=10_000, help="Spark Arrow batch rows")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each method (best counts)")
     parser.add_argument(
-        "--sinks", default="python,jvm", help="writers to time: python (librdkafka), jvm"
+        "--sinks",
+        default="python,mapinarrow,jvm",
+        help="writers to time: python (librdkafka), mapinarrow (Python encoder), jvm (JVM encoder)",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the reader process")
     parser.add_argument("--out", action="store_true", help="write bench/results/*.md")
@@ -280,6 +285,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.reader:
         run_reader(args.reader)
         return
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)  # a JVM encoder that falls back says so
+    logging.getLogger("mlsql.engine.training.datapath").setLevel(logging.DEBUG)
     load_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-kafka-") as work:
         config = Config.load(work_dir=work)

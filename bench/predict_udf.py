@@ -2,9 +2,11 @@
 
 1M rows x 20 features (cached in Spark, generation not timed); RandomForest (100 trees) and
 LogisticRegression trained by the engine through Kafka on 20k rows. Timed side by side in one run
-(median of `--repeat`), all on the same 2 cores (local[2]):
+(median of `--repeat`, after one untimed run of each: start-up excluded alike), all on the
+same 2 cores (local[2]):
 
-- ours:    `select sum(fn(f0, …, f19))` over the cached table (the registered function);
+- ours:    `select sum(fn(f0, …, f19))` over the cached table (the registered function), at the
+  engine's Arrow batch size and again at each of `--batch-rows`;
 - sklearn: the same estimator's `predict` on the same rows as one numpy array, on 2 cores
   (`n_jobs=2` for forests, two threads over halves of the rows for the others); `sklearn 1`
   is one core;
@@ -44,6 +46,9 @@ FEATURES = [f"f{i}" for i in range(N_FEATURES)]
 
 
 def _timed(fn, repeat: int) -> float:
+    """Median seconds of `repeat` runs after one untimed run (Python workers started, model
+    loaded and imports done: start-up excluded alike for ours, MLflow and the floors)."""
+    fn()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -95,17 +100,27 @@ def _sklearn_two_cores(estimator, x: np.ndarray):
 
 
 def _bench_model(
-    spark, engine, name: str, path: Path, x: np.ndarray, repeat: int, tmp: Path
-) -> dict[str, float]:
+    spark, engine, name: str, path: Path, x: np.ndarray, repeat: int, tmp: Path, batch_rows
+) -> tuple[dict[str, float], dict[int, float]]:
     import mlflow.pyfunc
     import mlflow.sklearn
 
     cols = ", ".join(FEATURES)
     engine.run(f"register {name}.`{path}` as bench_fn;")
-    ours = _timed(
-        lambda: engine.run(f"select sum(bench_fn({cols})) as s from bench_rows as r;").rows(),
-        repeat,
-    )
+
+    def run_ours() -> None:
+        engine.run(f"select sum(bench_fn({cols})) as s from bench_rows as r;").rows()
+
+    ours = _timed(run_ours, repeat)
+    by_batch = {}
+    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    session = spark.conf.get(key)
+    try:
+        for rows in batch_rows:
+            spark.conf.set(key, str(rows))
+            by_batch[rows] = _timed(run_ours, repeat)
+    finally:
+        spark.conf.set(key, session)
     estimator = _estimator(path)
     if hasattr(estimator, "estimators_"):
         estimator.set_params(n_jobs=1)
@@ -122,7 +137,7 @@ def _bench_model(
     udf = mlflow.pyfunc.spark_udf(spark, str(mlflow_dir), result_type="double")
     df = spark.table("bench_rows")
     ml = _timed(lambda: df.select(udf(*FEATURES).alias("p")).agg({"p": "sum"}).collect(), repeat)
-    return {"ours": ours, "sklearn": raw2, "sklearn1": raw1, "mlflow": ml}
+    return {"ours": ours, "sklearn": raw2, "sklearn1": raw1, "mlflow": ml}, by_batch
 
 
 def _noop_udfs() -> dict[str, object]:
@@ -228,7 +243,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--batch-rows", default="10000,50000", help="Arrow batch sizes of floors")
+    parser.add_argument(
+        "--batch-rows", default="10000,50000,100000", help="Arrow batch sizes of ours and floors"
+    )
     parser.add_argument(
         "--floor-timeout", type=float, default=120.0, help="seconds before a floor is cancelled"
     )
@@ -264,17 +281,25 @@ def main() -> None:
             f"{'model':<20}{'ours s':>8}{'sklearn s':>10}{'sk 1 core':>10}{'mlflow s':>9}"
             f"{'ours/sklearn':>13}{'ours/mlflow':>12}"
         )
+        batches = [int(b) for b in args.batch_rows.split(",") if b]
+        by_batch = {}
         for name, path in paths.items():
-            t = _bench_model(spark, engine, name, path, x, args.repeat, tmp)
+            t, by_batch[name] = _bench_model(
+                spark, engine, name, path, x, args.repeat, tmp, batches
+            )
             say(
                 f"{name:<20}{t['ours']:>8.2f}{t['sklearn']:>10.2f}{t['sklearn1']:>10.2f}"
                 f"{t['mlflow']:>9.2f}{t['ours'] / t['sklearn']:>13.2f}"
                 f"{t['ours'] / t['mlflow']:>12.2f}"
             )
         say("")
+        say("ours by Arrow batch rows (spark.sql.execution.arrow.maxRecordsPerBatch), s")
+        say(f"{'model':<20}" + "".join(f"{rows:>10,}" for rows in batches))
+        for name, times in by_batch.items():
+            say(f"{name:<20}" + "".join(f"{times[rows]:>10.2f}" for rows in batches))
+        say("")
         say("floors: sum(noop(f0..f19)) over the same rows, no model")
         say(f"{'UDF kind':<26}{'batch rows':>11}{'s':>7}")
-        batches = [int(b) for b in args.batch_rows.split(",") if b]
         floors = _floors(spark, args.repeat, batches, args.floor_timeout, args.row_udf)
         for kind, rows, seconds in floors:
             shown = (

@@ -65,7 +65,7 @@ def matrix_from_arrow(columns: Any, names: tuple[str, ...]) -> np.ndarray | None
         return None
     if not all(pa.types.is_floating(c.type) or pa.types.is_integer(c.type) for c in columns):
         return None
-    matrix = np.empty((len(columns[0]), len(columns)), dtype=np.float64)
+    matrix = np.empty((len(columns[0]), len(columns)), dtype=np.float64, order="F")  # column writes
     for j, column in enumerate(columns):
         matrix[:, j] = _values(column)
     return matrix

@@ -63,6 +63,18 @@ SINK_NAMES = {
 }
 
 
+def sink_name(sink: str) -> str:
+    """The row name of writer `sink` (`jvm@4`: the jvm writer with 4 MB messages)."""
+    name, _, mb = sink.partition("@")
+    return SINK_NAMES[name] + (f" {mb} MB messages" if mb else "")
+
+
+def message_size(sink: str, default: int) -> int:
+    """The Kafka message target of `sink` in bytes (`jvm@4` -> 4 MB)."""
+    _, _, mb = sink.partition("@")
+    return int(float(mb) * 1024 * 1024) if mb else default
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -75,7 +87,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--sinks",
         default="python,mapinarrow,jvm",
-        help="writers to time: python (librdkafka), mapinarrow (Python encoder), jvm (JVM encoder)",
+        help="writers to time: python (librdkafka), mapinarrow (Python encoder), jvm (JVM "
+        "encoder); jvm@4 = jvm with 4 MB messages (default 1)",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the reader process")
     parser.add_argument("--out", action="store_true", help="write bench/results/*.md")
@@ -198,8 +211,11 @@ def time_kafka(
     """One run as `train` does it: every executor writes (`write_table` with `sink`), then the
     worker reads into X, y."""
     from mlsql.engine.training.datapath import write_table
+    from mlsql.kafka import messages
 
-    ref = tr.TopicRef(bootstrap, f"bench.{os.getpid()}.{sink}.{run}", partitions=0)
+    default_message = messages.MESSAGE_TARGET_BYTES
+
+    ref = tr.TopicRef(bootstrap, f"bench.{os.getpid()}.{sink.replace('@', '_')}.{run}", partitions=0)
     tr.create_topic(bootstrap, ref.topic, num_partitions=args.kafka_partitions)
     spec = json.dumps(
         {"ref": {**ref.__dict__, "partitions": args.partitions}, "profile": args.profile}
@@ -211,9 +227,11 @@ def time_kafka(
         assert proc.stdin and proc.stdout
         proc.stdout.readline()  # "ready": the reader's imports are done (start-up)
         before = meter.snapshot()
+        messages.MESSAGE_TARGET_BYTES = message_size(sink, default_message)
         start = time.time()
-        ref, written = write_table(df, ref, sink=sink)
+        ref, written = write_table(df, ref, sink=sink.split("@")[0])
         written_at = time.time()
+        messages.MESSAGE_TARGET_BYTES = default_message
         proc.stdin.write("go\n")
         proc.stdin.flush()
         result = json.loads(proc.stdout.readlines()[-1])
@@ -253,7 +271,7 @@ def report(args: argparse.Namespace, kafka: dict[str, list[Run]], pandas: list[R
         f"{'path':<34}{'best s':>7}{'runs s':>20}{'rows/s':>11}{'MB/s':>7}  "
         "CPU s and phases of the best run",
     ]
-    paths = [(f"{SINK_NAMES[sink]}, then read", runs) for sink, runs in kafka.items()]
+    paths = [(f"{sink_name(sink)}, then read", runs) for sink, runs in kafka.items()]
     for name, runs in [*paths, ("toPandas (Arrow)", pandas)]:
         best = min(runs, key=lambda r: r.seconds)
         listed = " ".join(f"{r.seconds:.2f}" for r in runs)
@@ -266,7 +284,7 @@ def report(args: argparse.Namespace, kafka: dict[str, list[Run]], pandas: list[R
     cpu_pandas = min(sum(r.cpu.values()) for r in pandas)
     for sink, runs in kafka.items():
         ratio = min(r.seconds for r in pandas) / min(r.seconds for r in runs)
-        line = f"{SINK_NAMES[sink]}: ratio ours/toPandas throughput {ratio:.2f} (target >= 0.70)"
+        line = f"{sink_name(sink)}: ratio ours/toPandas throughput {ratio:.2f} (target >= 0.70)"
         cpu_ours = min(sum(r.cpu.values()) for r in runs)
         if cpu_ours > 0:
             line += (

@@ -114,6 +114,26 @@ def test_jvm_messages_decode_to_the_python_encoders_rows(arrow_spark: Any) -> No
     )
 
 
+def test_batches_over_the_limit_are_halved_and_a_huge_row_is_refused(arrow_spark: Any) -> None:
+    from pyspark.sql import DataFrame
+
+    df = _table(arrow_spark)
+    encoder = arrow_spark._jvm.mlsql.functions.KafkaArrowRows
+    limit = 16 * 1024
+    encoded = encoder.of(df._jdf, 2, 4 * 1024 * 1024, limit)  # every batch starts too large
+    rows = [_as_dict(r) for r in DataFrame(encoded.rows(), arrow_spark).collect()]
+    data = [r for r in rows if r["headers"]["k"] == b"d"]
+    assert max(len(r["value"]) for r in data) <= limit
+    got = pa.Table.from_batches([b for r in data for b in decode_batches(r["value"])])
+    want = pa.Table.from_pandas(df.toPandas(), preserve_index=False).cast(got.schema)
+    assert got.sort_by("id").equals(want.sort_by("id"))
+
+    wide = arrow_spark.range(0, 3, numPartitions=1).selectExpr("id", "repeat('x', 40000) as s")
+    huge = encoder.of(wide._jdf, 1, limit, limit)
+    with pytest.raises(Exception, match="over the Kafka message limit of 16384"):
+        DataFrame(huge.rows(), arrow_spark).collect()
+
+
 def test_a_partial_jvm_attempt_is_ignored(arrow_spark: Any, kafka_broker: str, topic: str) -> None:
     df = _table(arrow_spark)
     ref = tr.TopicRef(kafka_broker, topic, partitions=4, max_message_bytes=LIMIT)

@@ -215,7 +215,9 @@ def time_kafka(
 
     default_message = messages.MESSAGE_TARGET_BYTES
 
-    ref = tr.TopicRef(bootstrap, f"bench.{os.getpid()}.{sink.replace('@', '_')}.{run}", partitions=0)
+    ref = tr.TopicRef(
+        bootstrap, f"bench.{os.getpid()}.{sink.replace('@', '_')}.{run}", partitions=0
+    )
     tr.create_topic(bootstrap, ref.topic, num_partitions=args.kafka_partitions)
     spec = json.dumps(
         {"ref": {**ref.__dict__, "partitions": args.partitions}, "profile": args.profile}

@@ -1,4 +1,9 @@
-"""The other writer: Spark's own JVM Kafka sink sends the Arrow payloads (no Python producer).
+"""The Python encoder for Spark's own JVM Kafka sink (no Python producer).
+
+The training path's default encodes the same rows in the executor JVM
+(`mlsql/engine/functions/java/mlsql/functions/KafkaArrowRows.java`, no Python worker at all);
+this module is its fallback (`write_table(sink="mapinarrow")`) and the reference its tests
+compare it with.
 
 `kafka_rows` runs inside Spark executors under `mapInArrow`: it turns the batches of one Spark
 partition into the same Arrow IPC payloads `mlsql.kafka.writer` sends (`arrow_codec`), one

@@ -26,10 +26,12 @@ It holds each attempt's data until that attempt's end marker arrives with the ro
 received (a marker with another count is an incomplete attempt: noted, named on timeout, and the
 pass waits for another attempt); then it releases that data and drops the other attempts'.
 
-The default writer of the training path (`mlsql.engine.training.datapath`) is `mlsql.kafka.sink`:
-the tasks encode the same messages under `mapInArrow` (attempt id = `taskAttemptId`) and Spark's
-JVM Kafka sink sends them without transactions, so rows of a task that died midway stay in the
-topic; the hold-until-marker rule above is what keeps them out of training.
+The default writer of the training path (`mlsql.engine.training.datapath`) is Spark's JVM Kafka
+sink, fed the same messages (attempt id = `taskAttemptId`) by an encoder in the executor JVM
+(`mlsql.functions.KafkaArrowRows`, in mlsql-functions.jar), or by `mlsql.kafka.sink` under
+`mapInArrow` when that encoder is unavailable. The sink sends without transactions, so rows of a
+task that died midway stay in the topic; the hold-until-marker rule above is what keeps them out
+of training.
 
 Reader (`read_arrow_batches`): one full pass from the beginning of every Kafka partition of the
 topic; call it again for another epoch. Offsets are never committed: `group_id` only names the

@@ -269,3 +269,23 @@ def _data_attempts(bootstrap: str, topic: str, part: bytes) -> set[bytes]:
         return attempts
     finally:
         consumer.close()
+
+
+def test_a_stale_functions_jar_is_rebuilt_with_the_encoder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A jar built from older sources (its stamp differs) is rebuilt before Spark starts."""
+    import zipfile
+
+    import mlsql.jars as jars
+    from mlsql.config import Config
+    from mlsql.jars.functions import JAR_NAME, build_functions_jar, functions_jar_current
+
+    folder = tmp_path / "spark"
+    build_functions_jar(folder)
+    (folder / f"{JAR_NAME}.stamp").write_text("sources of an older release")
+    assert not functions_jar_current(folder)
+    monkeypatch.setattr(jars, "ensure_jar_set", lambda *_a, **_k: [])  # the download: not tested
+    jars.ensure_runtime_jars(Config(jars_dir=tmp_path), "spark", None)
+    assert functions_jar_current(folder)
+    assert "mlsql/functions/KafkaArrowRows.class" in zipfile.ZipFile(folder / JAR_NAME).namelist()

@@ -33,6 +33,7 @@ SMALL = {
     "validationFraction": "0",
     "evalLabelCol": "y",
     "seed": "7",
+    "pretrain_candidates": "3",
 }
 
 
@@ -76,6 +77,19 @@ def test_pretraining_streams_one_pass_per_epoch(dec_model) -> None:
     assert source.passes == 1 + 25 + 1 + 1
     assert any(e.get("stage") == "cluster" for e in events)
     assert result.task == "clustering" and result.params["n_clusters"] == 4
+
+
+def test_training_keeps_the_candidate_with_the_best_silhouette(dec_model) -> None:
+    """Three autoencoders pretrain on the same passes; the stored one is the best-scored."""
+    from mlsql.models.loader import load_model
+
+    _, folder, _, _, events = dec_model
+    scored = [e for e in events if e.get("stage") == "kmeans"]
+    assert [e["candidate"] for e in scored] == [0, 1, 2]
+    silhouettes = [e["silhouette"] for e in scored]
+    dec = load_model(folder).metadata.extra["dec"]
+    assert dec["candidate_silhouettes"] == silhouettes
+    assert dec["candidate"] == int(np.argmax(silhouettes))
 
 
 def test_predictions_give_group_id_probabilities_and_embedding(dec_model, tmp_path) -> None:
@@ -148,6 +162,7 @@ def test_defaults_are_the_benchmarked_ones() -> None:
     assert params["pretrain_epochs"] == 50 and params["pretrain_batch_size"] == 256
     assert params["update_interval"] == 140 and params["tol"] == 0.001
     assert params["train_batch_size"] == 256 and params["train_max_iters"] == 8000
+    assert params["pretrain_candidates"] == 1
 
 
 @pytest.mark.parametrize(
@@ -165,6 +180,8 @@ def test_defaults_are_the_benchmarked_ones() -> None:
         ({"maxIter": "-1"}, r": maxIter \(train_max_iters\) must be an integer"),
         ({"loss": "kl"}, r': loss must be "dec" or "idec"'),
         ({"idec_gamma": "0"}, r": idec_gamma must be a number > 0"),
+        ({"pretrain_candidates": "0"}, r": pretrain_candidates must be an integer 1 to 10"),
+        ({"model.pretrain_candidates": "11"}, "pretrain_candidates"),
     ],
 )
 def test_bad_parameters_are_clear_errors(params, message) -> None:
@@ -307,3 +324,53 @@ def test_epochs_shuffle_each_pass_into_fixed_size_minibatches() -> None:
         "rows": 12,
         "loss": 4.0,
     }
+
+
+def _linear_autoencoder(weights: np.ndarray):
+    """A 3 → 2 → 3 autoencoder whose embedding is ``x @ weights`` (no training)."""
+    from mlsql.models.algorithms.dec_network import build_autoencoder
+
+    autoencoder = build_autoencoder(3, [2], "relu")
+    autoencoder.get_layer("embedding").set_weights([weights.astype(np.float32), np.zeros(2)])
+    return autoencoder
+
+
+@pytest.mark.parametrize("good_first", [True, False])
+def test_the_candidate_with_the_best_silhouette_starts_the_clustering(good_first) -> None:
+    """``choose`` keeps the autoencoder whose KMeans partition of its embedding has the highest
+    silhouette (here: the one that sees three blobs, not the one that sees only noise)."""
+    from sklearn.datasets import make_blobs
+
+    from mlsql.models.algorithms.dec_select import choose, kmeans_start
+
+    blobs, _ = make_blobs(300, n_features=2, centers=3, cluster_std=0.3, random_state=0)
+    noise = np.random.default_rng(0).uniform(-50, 50, size=(300, 1))
+    x = np.hstack([blobs, noise]).astype(np.float32)
+    sees_blobs = _linear_autoencoder(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]))
+    sees_noise = _linear_autoencoder(np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 0.5]]))
+    candidates = [sees_blobs, sees_noise] if good_first else [sees_noise, sees_blobs]
+    events: list[dict] = []
+    start = choose(candidates, x, 3, 5, 1, lambda **e: events.append(e))
+    assert start.autoencoder is sees_blobs and start.index == (0 if good_first else 1)
+    assert max(start.silhouettes) == start.silhouettes[start.index] > 0.8
+    assert [e["candidate"] for e in events if e["stage"] == "kmeans"] == [0, 1]
+    centroids, _, _ = kmeans_start(x[:, :2].astype(np.float64), 3, 5, 1)
+    ordered = sorted(map(tuple, np.round(centroids, 3)))
+    assert sorted(map(tuple, np.round(start.centroids, 3))) == ordered
+
+
+def test_candidates_pretrain_side_by_side_on_the_same_minibatches() -> None:
+    from mlsql.models.algorithms.dec_select import SideBySide
+
+    class Model:
+        def __init__(self, loss: float) -> None:
+            self.loss, self.seen = loss, []
+
+        def train_on_batch(self, x, y):
+            self.seen.append(x.copy())
+            return [self.loss]
+
+    models = [Model(1.0), Model(3.0)]
+    pair = SideBySide(models)
+    assert pair.train_on_batch(np.arange(4.0), np.arange(4.0)) == 2.0
+    assert all(len(m.seen) == 1 and (m.seen[0] == np.arange(4.0)).all() for m in models)

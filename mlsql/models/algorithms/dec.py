@@ -10,6 +10,10 @@ Parameters (SQLFlow's names, with or without the ``model.`` prefix; aliases in b
   ``pretrain_initializer`` ("glorot_uniform");
 - ``existed_pretrain_model`` [pretrainedModel]: an earlier DEC model (model path or version
   folder) whose stored autoencoder is reused: no pretraining epoch runs (SQLFlow's ``USING``);
+- ``pretrain_candidates`` (1, at most 10): autoencoders pretrained side by side (same passes,
+  different initial weights); the one whose KMeans partition of its embedding has the best
+  silhouette is kept (``dec_select``; unsupervised; 1 when ``existed_pretrain_model`` is
+  given). Not the default: on digits the silhouette did not predict the better start;
 - ``kmeans_init`` (20): KMeans restarts that place the first centroids on the embedding;
 - ``train_max_iters`` [maxIter] (8000), ``train_batch_size`` [batchSize] (256), ``train_lr``
   [stepSize] (0.01, SGD with momentum 0.9), ``update_interval`` (140), ``tol`` (0.001),
@@ -53,10 +57,10 @@ from mlsql.models.algorithms.common import (
 from mlsql.models.algorithms.dec_network import (
     AUTOENCODER_FILE,
     build_autoencoder,
-    embed,
     encoder_of,
     refine,
 )
+from mlsql.models.algorithms.dec_select import SideBySide, choose
 from mlsql.models.backends import KERAS_FILE, quiet_tensorflow
 from mlsql.models.features import Featurizer, FeaturizerBuilder
 from mlsql.models.params import parse_value, resolve_params
@@ -71,6 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "pretrain_lr": 0.001,
     "pretrain_activation_func": "relu",
     "pretrain_initializer": "glorot_uniform",
+    "pretrain_candidates": 1,
     "kmeans_init": 20,
     "train_max_iters": 8000,
     "train_batch_size": 256,
@@ -122,6 +127,7 @@ def dec_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         (("pretrain_epochs", "train_max_iters"), lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),
         (("pretrain_lr", "train_lr", "alpha"), lambda v: _is_number(v) and v > 0, "a number > 0"),
         (("tol",), lambda v: _is_number(v) and 0 <= v < 1, "a number in [0, 1)"),
+        (("pretrain_candidates",), lambda v: _is_int(v) and 1 <= v <= 10, "an integer 1 to 10"),
         (("run_pretrain",), lambda v: isinstance(v, bool), '"true" or "false"'),
         (("loss",), lambda v: v in LOSSES, " or ".join(f'"{n}"' for n in LOSSES)),
         (("idec_gamma",), lambda v: _is_number(v) and v > 0, "a number > 0"),
@@ -250,10 +256,10 @@ def _first_pass(ctx: TrainContext) -> tuple[Featurizer, int]:
     return builder.finish(), rows
 
 
-def _autoencoder(
+def _autoencoders(
     ctx: TrainContext, params: dict[str, Any], featurizer: Featurizer
-) -> tuple[Any, str]:
-    """The pretrained autoencoder (reused or trained here) and where it came from."""
+) -> tuple[list[Any], str]:
+    """The pretrained autoencoder candidates (one reused, or trained here) and their origin."""
     import keras
 
     n_inputs = len(featurizer.output_names)
@@ -269,16 +275,19 @@ def _autoencoder(
                 f"existed_pretrain_model {source!r} reads {width} features, but this table"
                 f" gives {n_inputs}: pretrain on the same columns"
             )
-        return autoencoder, str(folder)
-    autoencoder = build_autoencoder(
-        n_inputs,
-        params["encode_units"],
-        params["pretrain_activation_func"],
-        params["pretrain_initializer"],
-    )
+        return [autoencoder], str(folder)
+    candidates = [
+        build_autoencoder(
+            n_inputs,
+            params["encode_units"],
+            params["pretrain_activation_func"],
+            params["pretrain_initializer"],
+        )
+        for _ in range(params["pretrain_candidates"])
+    ]
     if params["run_pretrain"]:
-        _pretrain(ctx, autoencoder, params, featurizer)
-    return autoencoder, "pretrained" if params["run_pretrain"] else "random"
+        _pretrain(ctx, candidates, params, featurizer)
+    return candidates, "pretrained" if params["run_pretrain"] else "random"
 
 
 def _encoder_layers(autoencoder: Any) -> list[Any]:
@@ -287,17 +296,18 @@ def _encoder_layers(autoencoder: Any) -> list[Any]:
 
 
 def _pretrain(
-    ctx: TrainContext, autoencoder: Any, params: dict[str, Any], featurizer: Featurizer
+    ctx: TrainContext, candidates: list[Any], params: dict[str, Any], featurizer: Featurizer
 ) -> None:
-    """Reconstruction training, one pass over the topic per epoch."""
+    """Reconstruction training of every candidate, one pass over the topic per epoch."""
     import keras
 
     from mlsql.models.algorithms.epochs import run_epochs
 
-    autoencoder.compile(optimizer=keras.optimizers.Adam(params["pretrain_lr"]), loss="mse")
+    for autoencoder in candidates:
+        autoencoder.compile(optimizer=keras.optimizers.Adam(params["pretrain_lr"]), loss="mse")
     frames = training_part(ctx)
     run_epochs(
-        autoencoder,
+        SideBySide(candidates),
         lambda: ((x, x) for x in _matrices(featurizer, frames())),
         epochs=params["pretrain_epochs"],
         batch_size=params["pretrain_batch_size"],
@@ -312,16 +322,6 @@ def _matrices(featurizer: Featurizer, frames: Iterator[Any]) -> Iterator[np.ndar
         yield featurizer.transform(df).astype(np.float32)
 
 
-def _initial_centroids(
-    embedding: np.ndarray, params: dict[str, Any], seed: int
-) -> tuple[np.ndarray, float]:
-    from sklearn.cluster import KMeans
-
-    kmeans = KMeans(params["n_clusters"], n_init=params["kmeans_init"], random_state=seed)
-    kmeans.fit(embedding)
-    return np.asarray(kmeans.cluster_centers_, dtype=np.float64), float(kmeans.inertia_)
-
-
 def train(ctx: TrainContext) -> TrainOutcome:
     """Pretrains (or reuses) the autoencoder, places centroids, refines; saves the model."""
     quiet_tensorflow()
@@ -332,15 +332,19 @@ def train(ctx: TrainContext) -> TrainOutcome:
     keras.utils.set_random_seed(ctx.options.seed)
     featurizer, rows = _first_pass(ctx)
     check_rows(ctx.params, rows)
-    autoencoder, origin = _autoencoder(ctx, params, featurizer)
+    candidates, origin = _autoencoders(ctx, params, featurizer)
     if params["existed_pretrain_model"]:
-        params["encode_units"] = [int(layer.units) for layer in _encoder_layers(autoencoder)]
+        params["encode_units"] = [int(layer.units) for layer in _encoder_layers(candidates[0])]
+        params["pretrain_candidates"] = 1
+    x = np.vstack(list(_matrices(featurizer, training_part(ctx)())))
+    start = choose(
+        candidates, x, params["n_clusters"], params["kmeans_init"], ctx.options.seed, ctx.report
+    )
+    autoencoder = start.autoencoder
+    del candidates
     autoencoder.save(ctx.model_dir / AUTOENCODER_FILE)
     encoder = encoder_of(autoencoder)
-    x = np.vstack(list(_matrices(featurizer, training_part(ctx)())))
-    centroids, inertia = _initial_centroids(embed(encoder, x), params, ctx.options.seed)
-    ctx.report(stage="kmeans", rows=len(x), inertia=inertia)
-    result = refine(encoder, x, centroids, params, ctx.options.seed, ctx.report, autoencoder)
+    result = refine(encoder, x, start.centroids, params, ctx.options.seed, ctx.report, autoencoder)
     del x
     encoder.save(ctx.model_dir / KERAS_FILE)
     evaluation, evaluated_on = evaluation_source(ctx)
@@ -350,6 +354,8 @@ def train(ctx: TrainContext) -> TrainOutcome:
         "input_width": len(featurizer.output_names),
         "encode_units": params["encode_units"],
         "autoencoder": origin,
+        "candidate": start.index,
+        "candidate_silhouettes": start.silhouettes,
         "autoencoder_file": AUTOENCODER_FILE,
         "iterations": result.iterations,
         "last_delta": result.delta,

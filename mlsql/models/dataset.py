@@ -31,23 +31,47 @@ _GOLDEN = 0x9E3779B97F4A7C15
 _PRIME = 0x100000001B3
 
 
-def frame_source(batches: BatchSource) -> FrameSource:
-    """A frame source over a batch source (one pandas frame per non-empty record batch)."""
+class ArrowFrames:
+    """A frame source over a batch source: one pandas frame per non-empty record batch, and
+    for ``read_frame`` the whole pass as one Arrow table converted to pandas once."""
 
-    def frames() -> Iterator[pd.DataFrame]:
-        for batch in batches():
+    def __init__(self, batches: BatchSource) -> None:
+        self.batches = batches
+
+    def __call__(self) -> Iterator[pd.DataFrame]:
+        for batch in self.batches():
             if batch.num_rows:
                 yield batch.to_pandas()
 
-    return frames
+
+def frame_source(batches: BatchSource) -> FrameSource:
+    """A frame source over a batch source (see ``ArrowFrames``)."""
+    return ArrowFrames(batches)
 
 
 def read_frame(frames: FrameSource) -> pd.DataFrame:
-    """One pass of `frames` concatenated into one frame (empty frame for no rows)."""
+    """One pass of `frames` concatenated into one frame (empty frame for no rows).
+
+    Over Arrow batches (``frame_source``) the batches are joined into one table and converted
+    once: no frame per batch and no pandas concatenation (a copy of every row) after them."""
+    if isinstance(frames, ArrowFrames):
+        return _read_table(frames.batches)
     parts = list(frames())
     if not parts:
         return pd.DataFrame()
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _read_table(batches: BatchSource) -> pd.DataFrame:
+    parts = [batch for batch in batches() if batch.num_rows]
+    if not parts:
+        return pd.DataFrame()
+    try:
+        table = pa.Table.from_batches(parts)
+    except pa.ArrowInvalid:  # batches of different schemas: pandas reconciles their types
+        return pd.concat([batch.to_pandas() for batch in parts], ignore_index=True)
+    del parts
+    return table.to_pandas(self_destruct=True)
 
 
 def _column_hash(series: pd.Series) -> np.ndarray:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 
@@ -44,3 +46,26 @@ def test_held_out_training_equals_scikit_learn_on_the_same_rows(tmp_path, seed: 
     assert result.metrics["accuracy"] == pytest.approx(
         float(np.mean(expected == valid_df["species"]))
     )
+
+
+def test_read_frame_of_arrow_batches_is_the_concatenation_of_their_frames() -> None:
+    """One Arrow table converted once gives the frame that per-batch frames concatenated give:
+    a null in one batch widens the int column for all rows in both ways."""
+    from mlsql.models.dataset import frame_source, read_frame
+
+    batches = [
+        pa.record_batch({"a": pa.array([1, 2], pa.int64()), "s": ["x", "y"]}),
+        pa.record_batch({"a": pa.array([], pa.int64()), "s": pa.array([], pa.string())}),
+        pa.record_batch({"a": pa.array([None, 4], pa.int64()), "s": [None, "z"]}),
+    ]
+    got = read_frame(frame_source(lambda: iter(batches)))
+    by_frames = pd.concat([b.to_pandas() for b in batches if b.num_rows], ignore_index=True)
+    pd.testing.assert_frame_equal(got, by_frames)
+    assert got["a"].dtype == np.float64 and len(got) == 4
+    # batches of different schemas: pandas reconciles them as before
+    mixed = [pa.record_batch({"a": [1, 2]}), pa.record_batch({"a": [0.5, None]})]
+    pd.testing.assert_frame_equal(
+        read_frame(frame_source(lambda: iter(mixed))),
+        pd.DataFrame({"a": [1.0, 2.0, 0.5, np.nan]}),
+    )
+    assert read_frame(frame_source(lambda: iter([]))).empty

@@ -2,8 +2,9 @@
 
 1M rows x 20 features (cached in Spark, generation not timed); RandomForest (100 trees) and
 LogisticRegression trained by the engine through Kafka on 20k rows. Timed side by side in one run
-(median of `--repeat`, after one untimed run of each: start-up excluded alike), all on the
-same 2 cores (local[2]):
+(median of `--repeat`, after one untimed run of each: start-up excluded alike; ours, sklearn
+and mlflow take turns within each round, so their ratios compare runs made under the same
+load on a shared machine), all on the same 2 cores (local[2]):
 
 - ours:    `select sum(fn(f0, …, f19))` over the cached table (the registered function), at the
   engine's Arrow batch size and again at each of `--batch-rows`;
@@ -89,14 +90,40 @@ def _estimator(path: Path):
     return model.backend.estimator  # type: ignore[union-attr]
 
 
-def _sklearn_two_cores(estimator, x: np.ndarray):
-    """`predict` on 2 cores: n_jobs=2 for ensembles (forests), else two threads over halves."""
-    if hasattr(estimator, "estimators_") and hasattr(estimator, "n_jobs"):
-        estimator.set_params(n_jobs=2)
-        return lambda: estimator.predict(x)
+def _sklearn_runs(estimator, x: np.ndarray) -> tuple:
+    """`predict` on 1 core and on 2 (n_jobs=2 for ensembles, else two threads over halves)."""
+    forest = hasattr(estimator, "estimators_") and hasattr(estimator, "n_jobs")
     halves = np.array_split(x, 2)
     pool = ThreadPoolExecutor(2)
-    return lambda: list(pool.map(estimator.predict, halves))
+
+    def one() -> None:
+        if forest:
+            estimator.set_params(n_jobs=1)
+        estimator.predict(x)
+
+    def two() -> None:
+        if forest:
+            estimator.set_params(n_jobs=2)
+            estimator.predict(x)
+            estimator.set_params(n_jobs=1)
+        else:
+            list(pool.map(estimator.predict, halves))
+
+    return one, two
+
+
+def _interleaved(runs: dict, repeat: int) -> dict[str, float]:
+    """Median seconds of each run over `repeat` rounds, the runs taking turns within a round
+    (one untimed round first): on a shared machine each ratio compares runs made under the
+    same load."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for round_ in range(repeat + 1):
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            fn()
+            if round_:
+                times[name].append(time.perf_counter() - start)
+    return {name: median(values) for name, values in times.items()}
 
 
 def _bench_model(
@@ -111,21 +138,7 @@ def _bench_model(
     def run_ours() -> None:
         engine.run(f"select sum(bench_fn({cols})) as s from bench_rows as r;").rows()
 
-    ours = _timed(run_ours, repeat)
-    by_batch = {}
-    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
-    session = spark.conf.get(key)
-    try:
-        for rows in batch_rows:
-            spark.conf.set(key, str(rows))
-            by_batch[rows] = _timed(run_ours, repeat)
-    finally:
-        spark.conf.set(key, session)
     estimator = _estimator(path)
-    if hasattr(estimator, "estimators_"):
-        estimator.set_params(n_jobs=1)
-    raw1 = _timed(lambda: estimator.predict(x), repeat)
-    raw2 = _timed(_sklearn_two_cores(estimator, x), repeat)
     if hasattr(estimator, "estimators_"):
         estimator.set_params(n_jobs=1)
     mlflow_dir = tmp / f"mlflow-{name}"
@@ -136,8 +149,24 @@ def _bench_model(
     )
     udf = mlflow.pyfunc.spark_udf(spark, str(mlflow_dir), result_type="double")
     df = spark.table("bench_rows")
-    ml = _timed(lambda: df.select(udf(*FEATURES).alias("p")).agg({"p": "sum"}).collect(), repeat)
-    return {"ours": ours, "sklearn": raw2, "sklearn1": raw1, "mlflow": ml}, by_batch
+    one, two = _sklearn_runs(estimator, x)
+    runs = {
+        "ours": run_ours,
+        "mlflow": lambda: df.select(udf(*FEATURES).alias("p")).agg({"p": "sum"}).collect(),
+        "sklearn": two,
+        "sklearn1": one,
+    }
+    result = _interleaved(runs, repeat)
+    by_batch = {}
+    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    session = spark.conf.get(key)
+    try:
+        for rows in batch_rows:
+            spark.conf.set(key, str(rows))
+            by_batch[rows] = _timed(run_ours, repeat)
+    finally:
+        spark.conf.set(key, session)
+    return result, by_batch
 
 
 def _noop_udfs() -> dict[str, object]:

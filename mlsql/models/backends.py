@@ -94,27 +94,6 @@ def _predict_is_argmax(est: Any) -> bool:
     return any(module.startswith(prefix) for prefix in ARGMAX_MODULES)
 
 
-def _forest_proba(est: Any, x: np.ndarray) -> np.ndarray | None:
-    """A random forest's (or extra trees') ``predict_proba`` of a finite dense matrix, summed
-    tree by tree in the estimators' order, as scikit-learn does with one job, but without its
-    joblib dispatch, which costs ten times the trees' own work on a few rows (a served request).
-    None for any other estimator or input: the caller asks ``predict_proba`` itself."""
-    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
-
-    if type(est) not in (RandomForestClassifier, ExtraTreesClassifier):
-        return None
-    if getattr(est, "n_outputs_", 1) != 1 or not isinstance(x, np.ndarray) or x.ndim != 2:
-        return None
-    if x.shape[1] != getattr(est, "n_features_in_", -1) or not np.isfinite(x).all():
-        return None
-    x32 = np.ascontiguousarray(x, dtype=np.float32)  # the trees' own input type (DTYPE)
-    proba = np.zeros((len(x32), int(est.n_classes_)), dtype=np.float64)
-    for tree in est.estimators_:
-        proba += tree.predict_proba(x32, check_input=False)
-    proba /= len(est.estimators_)
-    return proba
-
-
 def _logistic_proba(est: Any, x: np.ndarray) -> np.ndarray | None:
     """A logistic regression's ``predict_proba`` of a finite dense float64 matrix: the same
     expressions as scikit-learn's (``x @ coef_.T + intercept_``, then the logistic of one
@@ -162,9 +141,7 @@ class SklearnBackend:
         est = self.estimator
         if hasattr(est, "predict_proba") and _predict_is_argmax(est):
             # One pass: these estimators' `predict` is the arg-max of `predict_proba` itself.
-            raw = _forest_proba(est, x)
-            if raw is None:
-                raw = _logistic_proba(est, x)
+            raw = _logistic_proba(est, x)
             if raw is None:
                 raw = np.asarray(est.predict_proba(x), dtype=np.float64)
             codes = np.asarray(est.classes_).take(np.argmax(raw, axis=1)).astype(np.int64)

@@ -1,8 +1,8 @@
 """The worker's frame-free path gives exactly what the frame path gives.
 
 `PredictModel.predict_matrix` (float64 matrix → scores → columns, used by the serving worker
-for all-numeric models) against `PredictModel.predict` on a data frame of the same rows, and a
-forest's tree-by-tree `predict_proba` (`backends._forest_proba`) against scikit-learn's own.
+for all-numeric models) against `PredictModel.predict` on a data frame of the same rows (a
+forest's fused evaluator is tested against scikit-learn in tests/models/test_forest_eval.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlsql.models.backends import _forest_proba
 from mlsql.models.loader import load_model
 from mlsql.server.serving.worker import _json_columns, _result_columns
 from tests.server.serving.helpers import FEATURES, iris_frame, publish_model
@@ -45,22 +44,3 @@ def test_matrix_path_declines_non_numeric_models(tmp_path: Path) -> None:
     iris = iris_frame()  # KMeans without a label reads the string column too
     model = load_model(publish_model(tmp_path, "k", "KMeans", {"k": "3", "seed": "3"}, iris))
     assert model.predict_matrix(iris[FEATURES].to_numpy(np.float64)) is None
-
-
-def test_forest_proba_is_scikit_learns() -> None:
-    from sklearn.datasets import make_classification
-    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
-
-    x, y = make_classification(n_samples=300, n_features=8, n_classes=3, n_informative=4)
-    for est in (
-        RandomForestClassifier(n_estimators=15, random_state=0).fit(x, y),
-        ExtraTreesClassifier(n_estimators=15, random_state=0).fit(x, y),
-    ):
-        got = _forest_proba(est, x[:40])
-        assert got is not None
-        np.testing.assert_array_equal(got, est.predict_proba(x[:40]))
-        bad = x[:3].copy()
-        bad[0, 0] = np.nan
-        assert _forest_proba(est, bad) is None  # scikit-learn decides about missing values
-    assert _forest_proba(LogisticRegression().fit(x, y), x[:3]) is None

@@ -158,8 +158,8 @@ def test_sqlflow_names_and_aliases() -> None:
 def test_defaults_are_the_benchmarked_ones() -> None:
     """bench/clustering.py runs digits with these defaults (README's figures)."""
     params, _ = dec_params({"n_clusters": "10"})
-    assert params["encode_units"] == [500, 500, 2000, 10] and params["kmeans_init"] == 20
-    assert params["pretrain_epochs"] == 50 and params["pretrain_batch_size"] == 256
+    assert params["encode_units"] == [256, 256, 1024, 10] and params["kmeans_init"] == 20
+    assert params["pretrain_epochs"] == 150 and params["pretrain_batch_size"] == 64
     assert params["update_interval"] == 140 and params["tol"] == 0.001
     assert params["train_batch_size"] == 256 and params["train_max_iters"] == 8000
     assert params["pretrain_candidates"] == 1

@@ -3,9 +3,10 @@
 Parameters (SQLFlow's names, with or without the ``model.`` prefix; aliases in brackets):
 
 - ``n_clusters`` [k, nClusters] (10): clusters, at least 2 and at most the training rows;
-- ``encode_units`` [pretrain_dims, encodeUnits] ("500,500,2000,10"): encoder widths, the last
-  one is the embedding; the decoder mirrors them;
-- ``run_pretrain`` (true), ``pretrain_epochs`` (50), ``pretrain_batch_size`` (256),
+- ``encode_units`` [pretrain_dims, encodeUnits] ("256,256,1024,10"; the paper's is
+  "500,500,2000,10"): encoder widths, the last one is the embedding; the decoder mirrors them;
+- ``run_pretrain`` (true), ``pretrain_epochs`` (150), ``pretrain_batch_size`` (64) (these three
+  defaults reach the median ACC 0.851 on digits, README; 150 passes over the topic);
   ``pretrain_lr`` (0.001, Adam), ``pretrain_activation_func`` [activation] ("relu"),
   ``pretrain_initializer`` ("glorot_uniform");
 - ``existed_pretrain_model`` [pretrainedModel]: an earlier DEC model (model path or version
@@ -67,11 +68,11 @@ from mlsql.models.params import parse_value, resolve_params
 
 DEFAULTS: dict[str, Any] = {
     "n_clusters": 10,
-    "encode_units": [500, 500, 2000, 10],
+    "encode_units": [256, 256, 1024, 10],
     "run_pretrain": True,
     "existed_pretrain_model": None,
-    "pretrain_epochs": 50,
-    "pretrain_batch_size": 256,
+    "pretrain_epochs": 150,
+    "pretrain_batch_size": 64,
     "pretrain_lr": 0.001,
     "pretrain_activation_func": "relu",
     "pretrain_initializer": "glorot_uniform",

@@ -8,9 +8,6 @@ headers and Kafka partitions must agree, and the reader must still drop a partia
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +22,7 @@ from mlsql.engine.training.datapath import write_table
 from mlsql.kafka import transport as tr
 from mlsql.kafka.arrow_codec import decode_batches
 from mlsql.kafka.sink import SCHEMA, SPARK_SCHEMA, kafka_rows
-from tests.kafka.test_jvm_sink import _produce_rows
+from tests.kafka.test_jvm_sink import _produce_rows, run_retry_script
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 64 * 1024  # small messages: every partition is cut into several
@@ -229,18 +226,7 @@ def test_a_retried_spark_task_is_read_once_under_the_jvm_encoder(
     kafka_config: Any, kafka_broker: str, topic: str, tmp_path: Path
 ) -> None:
     """A real Spark retry (local[2,2]): the first attempt of partition 1 dies after it sent data."""
-    tr.create_topic(kafka_broker, topic, num_partitions=2, max_message_bytes=256 * 1024)
-    jars = ",".join(str(j) for j in kafka_config.spark_jars())
-    script = tmp_path / "retry.py"
-    script.write_text(RETRY_SCRIPT, encoding="utf-8")
-    env = {"PYSPARK_PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, str(script), kafka_broker, topic, jars],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={**os.environ, **env},
-    )
+    done = run_retry_script(RETRY_SCRIPT, kafka_config, kafka_broker, topic, tmp_path)
     assert "written 3 120000" in done.stdout, done.stderr[-3000:]
     assert "task dies midway" in done.stderr  # the first attempt really failed
     attempts = _data_attempts(kafka_broker, topic, part=b"1")

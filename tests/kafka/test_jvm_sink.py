@@ -143,22 +143,30 @@ RETRY_SCRIPT = textwrap.dedent(
 )
 
 
-def test_a_retried_spark_task_is_read_once(
-    kafka_config: Any, kafka_broker: str, topic: str, tmp_path: Path
-) -> None:
-    """A real Spark retry (local[2,2]: two attempts per task) under the JVM sink."""
-    tr.create_topic(kafka_broker, topic, num_partitions=2, max_message_bytes=256 * 1024)
+def run_retry_script(
+    text: str, kafka_config: Any, bootstrap: str, topic: str, tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """Runs a retry script (its own `local[2,2]` Spark: two attempts per task) against a new
+    two-partition topic; the script gets the bootstrap servers, the topic and the Spark jars."""
+    tr.create_topic(bootstrap, topic, num_partitions=2, max_message_bytes=256 * 1024)
     jars = ",".join(str(j) for j in kafka_config.spark_jars())
     script = tmp_path / "retry.py"
-    script.write_text(RETRY_SCRIPT, encoding="utf-8")
+    script.write_text(text, encoding="utf-8")
     env = {"PYSPARK_PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, str(script), kafka_broker, topic, jars],
+    return subprocess.run(
+        [sys.executable, str(script), bootstrap, topic, jars],
         capture_output=True,
         text=True,
         timeout=240,
         env={**os.environ, **env},
     )
+
+
+def test_a_retried_spark_task_is_read_once(
+    kafka_config: Any, kafka_broker: str, topic: str, tmp_path: Path
+) -> None:
+    """A real Spark retry (local[2,2]: two attempts per task) under the JVM sink."""
+    done = run_retry_script(RETRY_SCRIPT, kafka_config, kafka_broker, topic, tmp_path)
     assert "written" in done.stdout, done.stderr[-3000:]
     assert "task dies midway" in done.stderr  # the first attempt really failed
     ref = tr.TopicRef(kafka_broker, topic, partitions=3, max_message_bytes=256 * 1024)

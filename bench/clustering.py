@@ -149,6 +149,7 @@ def dec_params(epochs: int, seed: int, rows: int) -> dict[str, str]:
 
 def main() -> None:
     from mlsql.models.algorithms.dec import DEFAULTS as DEC_DEFAULTS
+    from mlsql.models.algorithms.dec import auto_pretrain_epochs
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="digits,blobs")
@@ -165,12 +166,6 @@ def main() -> None:
     seeds = [int(s) for s in args.seeds.split(",")]
     for name in args.datasets.split(","):
         epochs = args.digits_epochs if name == "digits" else args.blobs_epochs
-        shown = epochs if epochs is not None else DEC_DEFAULTS["pretrain_epochs"]
-        label = f"{args.loss.upper()} ({shown} pretraining epochs)"
-        if DEC_DEFAULTS["pretrain_candidates"] > 1:  # neither bench setting gives it
-            label = (
-                f"{args.loss.upper()} ({shown} ep., best of {DEC_DEFAULTS['pretrain_candidates']})"
-            )
         for seed in seeds:
             if time.perf_counter() - started > args.time_cap:
                 print(
@@ -178,6 +173,11 @@ def main() -> None:
                 )
                 continue
             x, y = digits() if name == "digits" else blobs(seed)
+            shown = epochs if epochs is not None else auto_pretrain_epochs(DEC_DEFAULTS, len(x))
+            label = f"{args.loss.upper()} ({shown} pretraining epochs)"
+            if DEC_DEFAULTS["pretrain_candidates"] > 1:  # neither bench setting gives it
+                label = f"{args.loss.upper()} ({shown} ep., best of"
+                label += f" {DEC_DEFAULTS['pretrain_candidates']})"
             if epochs is None:
                 params = {"n_clusters": "10", "seed": str(seed)}
             else:

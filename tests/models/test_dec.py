@@ -10,7 +10,7 @@ import pytest
 
 from mlsql.errors import AnalysisError
 from mlsql.models.algorithms import get_algorithm
-from mlsql.models.algorithms.dec import dec_params, encode_units
+from mlsql.models.algorithms.dec import auto_pretrain_epochs, dec_params, encode_units
 from mlsql.models.algorithms.dec_network import soft_assignment, target_distribution
 from mlsql.models.metrics import clustering_accuracy
 from mlsql.workers.training import GroupSpec, train_group
@@ -159,7 +159,11 @@ def test_defaults_are_the_benchmarked_ones() -> None:
     """bench/clustering.py runs digits with these defaults (README's figures)."""
     params, _ = dec_params({"n_clusters": "10"})
     assert params["encode_units"] == [256, 256, 1024, 10] and params["kmeans_init"] == 20
-    assert params["pretrain_epochs"] == 150 and params["pretrain_batch_size"] == 64
+    assert params["pretrain_epochs"] is None and params["pretrain_batch_size"] == 64
+    assert auto_pretrain_epochs(params, 1797) == 150  # digits: 29 batches of 64 an epoch
+    assert auto_pretrain_epochs(params, 20_000) == 15  # about 4,500 steps
+    assert auto_pretrain_epochs(params, 70_000) == 10  # at least 10 epochs
+    assert auto_pretrain_epochs({**params, "pretrain_epochs": 3}, 70_000) == 3  # as given
     assert params["update_interval"] == 140 and params["tol"] == 0.001
     assert params["train_batch_size"] == 256 and params["train_max_iters"] == 8000
     assert params["pretrain_candidates"] == 1

@@ -135,13 +135,26 @@ class SklearnBackend:
             return self._classify(x)
         if self.task == "clustering":
             return self._cluster(x)
-        return Scores(values=np.asarray(self.estimator.predict(x), dtype=np.float64))
+        values = self._exact_values(x)
+        if values is None:
+            values = np.asarray(self.estimator.predict(x), dtype=np.float64)
+        return Scores(values=values)
+
+    def _exact_proba(self, x: np.ndarray) -> np.ndarray | None:
+        """The estimator's ``predict_proba`` of `x` by a faster path giving the same numbers,
+        or None when scikit-learn must answer."""
+        return _logistic_proba(self.estimator, x)
+
+    def _exact_values(self, x: np.ndarray) -> np.ndarray | None:
+        """A regressor's ``predict`` of `x` by a faster path giving the same numbers, or None
+        when scikit-learn must answer."""
+        return None
 
     def _classify(self, x: np.ndarray) -> Scores:
         est = self.estimator
         if hasattr(est, "predict_proba") and _predict_is_argmax(est):
             # One pass: these estimators' `predict` is the arg-max of `predict_proba` itself.
-            raw = _logistic_proba(est, x)
+            raw = self._exact_proba(x)
             if raw is None:
                 raw = np.asarray(est.predict_proba(x), dtype=np.float64)
             codes = np.asarray(est.classes_).take(np.argmax(raw, axis=1)).astype(np.int64)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from mlsql.models.backends import Scores, SklearnBackend
+from mlsql.models.backends import SklearnBackend
 
 ROW_BLOCK = 256
 """Rows walked through one tree before the next tree: one tree's nodes stay in cache."""
@@ -176,23 +176,19 @@ def _kernel() -> Any:
 
 
 class TreeEnsembleBackend(SklearnBackend):
-    """``SklearnBackend`` of a covered tree model: scores from its ``TreeEnsemble`` (the same
-    numbers as the estimator's), scikit-learn's own path for any input the ensemble declines."""
+    """``SklearnBackend`` of a covered tree model: probabilities or values from its
+    ``TreeEnsemble`` (the same numbers as the estimator's), scikit-learn's own path for any
+    input the ensemble declines."""
 
     def __init__(self, estimator: Any, task: str, n_classes: int, ensemble: TreeEnsemble) -> None:
         super().__init__(estimator, task, n_classes)
         self.ensemble = ensemble
 
-    def scores(self, x: np.ndarray) -> Scores:
-        """The estimator's output for feature matrix `x`."""
-        raw = self.ensemble.evaluate(x)
-        if raw is None:
-            return super().scores(x)
-        if self.ensemble.regression:
-            return Scores(values=raw)
-        est = self.estimator
-        codes = np.asarray(est.classes_).take(np.argmax(raw, axis=1)).astype(np.int64)
-        return Scores(codes=codes, proba=self._spread(raw, est))
+    def _exact_proba(self, x: np.ndarray) -> np.ndarray | None:
+        return None if self.ensemble.regression else self.ensemble.evaluate(x)
+
+    def _exact_values(self, x: np.ndarray) -> np.ndarray | None:
+        return self.ensemble.evaluate(x) if self.ensemble.regression else None
 
 
 def sklearn_backend(estimator: Any, task: str, n_classes: int) -> SklearnBackend:

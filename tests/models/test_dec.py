@@ -11,7 +11,12 @@ import pytest
 from mlsql.errors import AnalysisError
 from mlsql.models.algorithms import get_algorithm
 from mlsql.models.algorithms.dec import auto_pretrain_epochs, dec_params, encode_units
-from mlsql.models.algorithms.dec_network import soft_assignment, target_distribution
+from mlsql.models.algorithms.dec_network import (
+    neighbour_index,
+    neighbour_mean,
+    soft_assignment,
+    target_distribution,
+)
 from mlsql.models.metrics import clustering_accuracy
 from mlsql.workers.training import GroupSpec, train_group
 from tests.models.helpers import CountingSource, trained
@@ -167,6 +172,7 @@ def test_defaults_are_the_benchmarked_ones() -> None:
     assert params["update_interval"] == 140 and params["tol"] == 0.001
     assert params["train_batch_size"] == 256 and params["train_max_iters"] == 8000
     assert params["pretrain_candidates"] == 1
+    assert params["target_neighbors"] == 10
 
 
 @pytest.mark.parametrize(
@@ -186,6 +192,8 @@ def test_defaults_are_the_benchmarked_ones() -> None:
         ({"idec_gamma": "0"}, r": idec_gamma must be a number > 0"),
         ({"pretrain_candidates": "0"}, r": pretrain_candidates must be an integer 1 to 10"),
         ({"model.pretrain_candidates": "11"}, "pretrain_candidates"),
+        ({"target_neighbors": "-1"}, r": target_neighbors must be an integer ≥ 0"),
+        ({"model.target_neighbors": "2.5"}, "target_neighbors"),
     ],
 )
 def test_bad_parameters_are_clear_errors(params, message) -> None:
@@ -199,6 +207,21 @@ def test_target_distribution_sharpens_and_normalises() -> None:
     np.testing.assert_allclose(q.sum(axis=1), 1.0)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     assert (np.abs(p - 0.5) >= np.abs(q - 0.5) - 1e-12).all()
+
+
+def test_the_target_averages_each_rows_assignment_over_its_neighbours() -> None:
+    z = np.array([[0.0], [1.0], [2.5], [10.0], [11.0]])
+    index = neighbour_index(z, 2)
+    assert index is not None and index.shape == (5, 2)
+    assert (index[:, 0] == np.arange(5)).all()  # each row is its own nearest
+    assert index[:, 1].tolist() == [1, 0, 1, 4, 3]
+    assert neighbour_index(z, 1) is None and neighbour_index(z, 0) is None
+    assert neighbour_index(z, 50).shape == (5, 5)  # capped at the rows
+    q = soft_assignment(z, np.array([[0.0], [10.0]]))
+    smoothed = neighbour_mean(q, index)
+    np.testing.assert_allclose(smoothed, (q + q[index[:, 1]]) / 2)
+    np.testing.assert_allclose(smoothed.sum(axis=1), 1.0)
+    assert neighbour_mean(q, None) is q
 
 
 def _fails(tmp_path, params, df, name="bad"):

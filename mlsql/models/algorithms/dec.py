@@ -21,6 +21,11 @@ Parameters (SQLFlow's names, with or without the ``model.`` prefix; aliases in b
 - ``train_max_iters`` [maxIter] (8000), ``train_batch_size`` [batchSize] (256), ``train_lr``
   [stepSize] (0.01, SGD with momentum 0.9), ``update_interval`` (140), ``tol`` (0.001),
   ``alpha`` (1.0, Student's t degrees of freedom);
+- ``target_neighbors`` (10): the target distribution is formed from each row's soft
+  assignment averaged over its nearest rows in the pretrained embedding (that many, the row
+  included; found once, before the clustering phase; ``dec_network``); 0 or 1 gives the
+  paper's target. With 10, digits' median ACC over seeds 1-6 rose from 0.849 to 0.866, no
+  seed below 0.846 (README);
 - ``loss`` ("dec"): "idec" keeps the reconstruction loss during clustering (IDEC, Guo et al.
   2017), ``idec_gamma`` (0.1) weighting the clustering loss against it.
 
@@ -87,6 +92,7 @@ DEFAULTS: dict[str, Any] = {
     "update_interval": 140,
     "tol": 0.001,
     "alpha": 1.0,
+    "target_neighbors": 10,
     "loss": "dec",
     "idec_gamma": 0.1,
 }
@@ -133,7 +139,11 @@ def dec_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         merged["encode_units"] = encode_units(units, spelled.get("encode_units", "encode_units"))
     checks: list[tuple[tuple[str, ...], Callable[[Any], bool], str]] = [
         (POSITIVE_INTS, lambda v: _is_int(v) and v >= 1, "a positive integer"),
-        (("train_max_iters",), lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),
+        (
+            ("train_max_iters", "target_neighbors"),
+            lambda v: _is_int(v) and v >= 0,
+            "an integer ≥ 0",
+        ),
         (("pretrain_epochs",), lambda v: v is None or _is_int(v) and v >= 0, "an integer ≥ 0"),
         (("pretrain_lr", "train_lr", "alpha"), lambda v: _is_number(v) and v > 0, "a number > 0"),
         (("tol",), lambda v: _is_number(v) and 0 <= v < 1, "a number in [0, 1)"),

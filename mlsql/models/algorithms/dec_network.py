@@ -10,6 +10,11 @@
   recomputed every ``update_interval`` batches, stopping when fewer than ``tol`` of the
   assignments changed between two updates (or after ``train_max_iters`` batches); with
   ``loss="idec"`` the reconstruction loss is kept (IDEC, Guo, Gao, Liu & Yin 2017).
+  With ``target_neighbors`` k > 1, P is formed from each row's Q averaged over its k nearest
+  rows in the pretrained embedding (``neighbour_index``, found once before the first step;
+  the row itself included): the target then follows the autoencoder's local structure, so a
+  row is pulled toward the cluster of its neighbourhood rather than of its own, possibly
+  noisy, embedding. Unsupervised, like the rest; k = 0 or 1 is the paper's P.
 - ``DecBackend``: scores new rows with the saved encoder (``model.keras``, plain Dense layers,
   loaded in safe mode) and the centroids kept in the model's metadata.
 
@@ -93,6 +98,29 @@ def target_distribution(q: np.ndarray) -> np.ndarray:
     return weight / weight.sum(axis=1, keepdims=True)
 
 
+def neighbour_index(z: np.ndarray, k: int) -> np.ndarray | None:
+    """Each row's `k` nearest rows of `z` (Euclidean; the row itself among them), as an
+    ``(n, k)`` index array; None when k < 2 (`k` is capped at the rows)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    k = min(int(k), len(z))
+    if k < 2:
+        return None
+    found = NearestNeighbors(n_neighbors=k).fit(z).kneighbors(z, return_distance=False)
+    return np.asarray(found)
+
+
+def neighbour_mean(q: np.ndarray, index: np.ndarray | None) -> np.ndarray:
+    """Rows of `q` averaged over each row's neighbours in `index` (`q` itself when None);
+    one column of neighbours at a time, so memory stays ``q``'s size."""
+    if index is None:
+        return q
+    total = np.zeros_like(q)
+    for column in index.T:
+        total += q[column]
+    return total / index.shape[1]
+
+
 def clustering_model(encoder: Any, centroids: np.ndarray, alpha: float) -> Any:
     """Encoder + a Student's t clustering layer initialised at `centroids` (training only)."""
     import keras
@@ -148,11 +176,12 @@ def refine(
     order = np.random.default_rng(seed).permutation(len(x))
     x = np.asarray(x, dtype=np.float32)[order]
     previous = np.full(len(x), -1)
+    neighbours = neighbour_index(embed(encoder, x), params.get("target_neighbors", 0))
     delta, start, iteration = 1.0, 0, 0
     for iteration in range(params["train_max_iters"] + 1):
         if iteration % interval == 0:
             q = soft_assignment(embed(encoder, x), _weights(layer), alpha)
-            p = target_distribution(q).astype(np.float32)
+            p = target_distribution(neighbour_mean(q, neighbours)).astype(np.float32)
             current = q.argmax(axis=1)
             delta = float(np.mean(current != previous))
             previous = current

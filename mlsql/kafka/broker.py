@@ -4,7 +4,8 @@
 data, configuration and log (`broker.log`) live under `<work_dir>/kafka/`. The storage is formatted
 once (static quorum voters, so the loopback ports may change between starts). A state file
 `<work_dir>/kafka/broker.json` (pid, ports, bootstrap address) lets other processes find a running
-broker; `ensure_bootstrap` reuses it, and the `mlsql kafka` commands start one detached.
+broker; `ensure_bootstrap` reuses it, and the `mlsql kafka` commands start one detached. A broker
+started attached (an engine's) is stopped when its Python process exits, `close()` or not.
 
 Every wait has a deadline: a taken port, a broker that dies while starting, or one that is not
 ready in `kafka.start_timeout_s` raise `KafkaError` within seconds, quoting `broker.log`.
@@ -12,6 +13,7 @@ ready in `kafka.start_timeout_s` raise `KafkaError` within seconds, quoting `bro
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -108,6 +110,8 @@ class EmbeddedBroker(BrokerService):
         props = self._write_config(port, controller_port)
         self._format_storage(props)
         self.process = self._launch(props, detached=detached)
+        if not detached:  # a broker this process owns ends with it, even without stop()
+            atexit.register(self.stop)
         bootstrap = f"127.0.0.1:{port}"
         try:
             self._wait_ready(bootstrap)
@@ -129,6 +133,7 @@ class EmbeddedBroker(BrokerService):
 
     def stop(self, timeout_s: float = _STOP_TIMEOUT_S) -> None:
         """Stop the broker (SIGTERM, then SIGKILL after `timeout_s`) and forget its state file."""
+        atexit.unregister(self.stop)
         proc, self.process = self.process, None
         if proc is not None and proc.poll() is None:
             proc.terminate()
@@ -145,6 +150,7 @@ class EmbeddedBroker(BrokerService):
         """Leave the started broker running after this object is gone; return its state."""
         if self.state is None:
             raise KafkaError("the embedded Kafka broker is not started")
+        atexit.unregister(self.stop)
         self.process = None
         return self.state
 

@@ -44,6 +44,22 @@ def test_configured_bootstrap_is_used_as_is(kafka_broker: str, tmp_path: Path) -
     assert not (tmp_path / "kafka").exists()
 
 
+def test_owned_broker_ends_with_its_process_without_close(tmp_path: Path) -> None:
+    """An engine's broker (started attached) is stopped at interpreter exit, so a script that
+    never calls Engine.close() leaves no broker JVM behind."""
+    code = (
+        "from mlsql.config import Config; from mlsql.kafka.broker import ensure_bootstrap;"
+        f"_, owned = ensure_bootstrap(Config.load(work_dir={str(tmp_path)!r}));"
+        "print(owned.process.pid)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    pid = int(done.stdout.strip().splitlines()[-1])
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    assert not (tmp_path / "kafka" / kb.STATE_FILE).exists()
+    assert not kb.status(_config(tmp_path))["running"]
+
+
 def test_detached_start_survives_its_process_then_stops(tmp_path: Path) -> None:
     config = _config(tmp_path)
     code = (

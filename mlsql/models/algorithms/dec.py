@@ -21,11 +21,12 @@ Parameters (SQLFlow's names, with or without the ``model.`` prefix; aliases in b
 - ``train_max_iters`` [maxIter] (8000), ``train_batch_size`` [batchSize] (256), ``train_lr``
   [stepSize] (0.01, SGD with momentum 0.9), ``update_interval`` (140), ``tol`` (0.001),
   ``alpha`` (1.0, Student's t degrees of freedom);
-- ``target_neighbors`` (10): the target distribution is formed from each row's soft
-  assignment averaged over its nearest rows in the pretrained embedding (that many, the row
-  included; found once, before the clustering phase; ``dec_network``); 0 or 1 gives the
-  paper's target. With 10, digits' median ACC over seeds 1-6 rose from 0.849 to 0.866, no
-  seed below 0.846 (README);
+- ``target_neighbors`` (10): the first 10 target distributions (``NEIGHBOUR_UPDATES``) are
+  formed from each row's soft assignment averaged over its nearest rows in the pretrained
+  embedding (that many, the row included; found once, before the clustering phase;
+  ``dec_network``), later ones are the paper's; 0 or 1 gives the paper's target throughout.
+  With 10, digits' median ACC over seeds 1-6 rose from 0.849 to 0.864, no seed below 0.843
+  (README);
 - ``loss`` ("dec"): "idec" keeps the reconstruction loss during clustering (IDEC, Guo et al.
   2017), ``idec_gamma`` (0.1) weighting the clustering loss against it.
 

@@ -183,11 +183,13 @@ def refine(
     order = np.random.default_rng(seed).permutation(len(x))
     x = np.asarray(x, dtype=np.float32)[order]
     previous = np.full(len(x), -1)
-    neighbours = neighbour_index(embed(encoder, x), params.get("target_neighbors", 0))
+    first = embed(encoder, x)  # before any step: the neighbours' and the first target's
+    neighbours = neighbour_index(first, params.get("target_neighbors", 0))
     delta, start, iteration = 1.0, 0, 0
     for iteration in range(params["train_max_iters"] + 1):
         if iteration % interval == 0:
-            q = soft_assignment(embed(encoder, x), _weights(layer), alpha)
+            z = first if iteration == 0 else embed(encoder, x)
+            q = soft_assignment(z, _weights(layer), alpha)
             averaged = iteration < NEIGHBOUR_UPDATES * interval
             p = target_distribution(neighbour_mean(q, neighbours if averaged else None))
             p = p.astype(np.float32)
